@@ -1,0 +1,193 @@
+package dev.llmcache.autoconfigure;
+
+import java.util.List;
+
+import dev.llmcache.LlmCacheManager;
+import dev.llmcache.codec.JsonLlmCacheSerializer;
+import dev.llmcache.coherence.RedisL1Coherence;
+import dev.llmcache.codec.LlmCacheSerializer;
+import dev.llmcache.engine.FlightSettings;
+import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.engine.LlmCacheErrorHandler;
+import dev.llmcache.engine.LlmCacheListener;
+import dev.llmcache.engine.LoggingLlmCacheErrorHandler;
+import dev.llmcache.interceptor.DefaultLlmCacheManager;
+import dev.llmcache.interceptor.LlmCacheAspectSupport;
+import dev.llmcache.interceptor.LlmCacheDefaults;
+import dev.llmcache.interceptor.LlmCacheExpressionEvaluator;
+import dev.llmcache.interceptor.LlmCacheInterceptor;
+import dev.llmcache.interceptor.LlmCacheOperationSource;
+import dev.llmcache.interceptor.LlmCacheOperationSourceAdvisor;
+import dev.llmcache.interceptor.OperationKeyResolver;
+import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
+import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.key.PromptNormalizer;
+import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.tier.LocalTier;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.TieredCache;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Auto-configuration of {@code @LlmCached}: keys, tiers (Caffeine L1, Redis L2 when the
+ * application has a Lettuce connection factory), the interceptor and the {@link LlmCacheManager}.
+ *
+ * <p>Every strategy a user may replace (key generator, serializer, error handler, manager) backs
+ * off when the application defines its own bean of that type. The advisor and what it needs at
+ * proxy-creation time are infrastructure beans created early; the tiers are resolved on the first
+ * call, so that the Redis connection factory is created in its normal order.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnProperty(prefix = "llmcache", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LlmCacheProperties.class)
+public class LlmCacheAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(LlmCacheAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LlmCacheKeyGenerator llmCacheKeyGenerator(LlmCacheProperties properties) {
+		LlmCacheProperties.Normalize normalize = properties.getNormalize();
+		PromptNormalizer.Builder normalizer = PromptNormalizer.builder()
+			.stripUuids(normalize.isStripUuids())
+			.stripIsoTimestamps(normalize.isStripTimestamps());
+		normalize.getPatterns().forEach(normalizer::pattern);
+		return new DefaultLlmCacheKeyGenerator(normalizer.build());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LlmCacheExpressionEvaluator llmCacheExpressionEvaluator() {
+		return new LlmCacheExpressionEvaluator();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LlmCacheOperationSource llmCacheOperationSource(LlmCacheProperties properties,
+			LlmCacheExpressionEvaluator evaluator, LlmCacheKeyGenerator keyGenerator) {
+		return new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(), properties.getMaxTemperature()),
+				evaluator, keyGenerator);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LlmCacheOperationSourceAdvisor llmCacheAdvisor(LlmCacheOperationSource operationSource,
+			ObjectProvider<LlmCacheAspectSupport> support) {
+		return new LlmCacheOperationSourceAdvisor(operationSource, new LlmCacheInterceptor(support::getObject));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCacheSerializer llmCacheSerializer() {
+		return new JsonLlmCacheSerializer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCacheErrorHandler llmCacheErrorHandler() {
+		return new LoggingLlmCacheErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CacheabilityPolicy llmCacheCacheabilityPolicy(LlmCacheProperties properties) {
+		return new CacheabilityPolicy(properties.getNormalFinishReasons(), properties.isCacheToolCalls());
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "llmcache.l1", name = "enabled", matchIfMissing = true)
+	LocalTier llmCacheLocalTier(LlmCacheProperties properties) {
+		return new LocalTier(properties.getL1().getMaxSize().toBytes());
+	}
+
+	@Bean
+	TieredCache llmCacheTieredCache(LlmCacheProperties properties, ObjectProvider<LocalTier> local,
+			ObjectProvider<RedisTier> redis, ObjectProvider<RedisConnectionFactory> connectionFactories,
+			LlmCacheSerializer serializer) {
+		LocalTier l1 = local.getIfAvailable();
+		RedisTier l2 = redis.getIfAvailable();
+		if (l2 != null) {
+			logger.info("llmcache: caching in " + ((l1 != null) ? "L1 (in-process, at most "
+					+ properties.getL1().getMaxSize() + ") and " : "") + "L2 (Redis, keys prefixed '"
+					+ properties.getRedis().getKeyPrefix() + "')");
+		}
+		else {
+			RedisConnectionFactory factory = connectionFactories.getIfAvailable();
+			String why = !properties.getRedis().isEnabled() ? "llmcache.redis.enabled=false"
+					: (factory != null) ? "the Redis connection factory is not Lettuce"
+							: "no Redis connection factory (set spring.data.redis.*)";
+			logger.info("llmcache: caching in L1 only (in-process): " + why);
+		}
+		return new TieredCache(l1, l2, serializer, properties.getRedis().getTtlJitter());
+	}
+
+	@Bean
+	OperationKeyResolver llmCacheKeyResolver(LlmCacheKeyGenerator keyGenerator,
+			LlmCacheExpressionEvaluator evaluator) {
+		return new OperationKeyResolver(keyGenerator, evaluator);
+	}
+
+	@Bean
+	LlmCacheEngine llmCacheEngine(LlmCacheProperties properties, TieredCache cache, CacheabilityPolicy policy,
+			LlmCacheErrorHandler errorHandler, ObjectProvider<LlmCacheListener> listeners,
+			ObjectProvider<ObservationRegistry> observations) {
+		LlmCacheProperties.SingleFlight flight = properties.getSingleFlight();
+		List<LlmCacheListener> all = listeners.orderedStream().toList();
+		LlmCacheListener listener = (all.size() == 1) ? all.get(0) : event -> all.forEach(l -> l.onCall(event));
+		LlmCacheEngine engine = new LlmCacheEngine(cache, policy, errorHandler,
+				new FlightSettings(flight.getTimeout(), flight.isDistributed(), flight.getLease()), listener);
+		observations.ifAvailable(engine::setObservationRegistry);
+		return engine;
+	}
+
+	@Bean
+	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheOperationSource operationSource,
+			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine,
+			LlmCacheErrorHandler errorHandler) {
+		return new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine, errorHandler);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCacheManager llmCacheManager(LlmCacheOperationSource operationSource, OperationKeyResolver keyResolver,
+			LlmCacheExpressionEvaluator evaluator, TieredCache cache) {
+		return new DefaultLlmCacheManager(operationSource, keyResolver, evaluator, cache);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(LettuceConnectionFactory.class)
+	@ConditionalOnProperty(prefix = "llmcache.redis", name = "enabled", matchIfMissing = true)
+	static class RedisTierConfiguration {
+
+		@Bean
+		RedisTier llmCacheRedisTier(LlmCacheProperties properties, LettuceConnectionFactory connectionFactory) {
+			LlmCacheProperties.Redis redis = properties.getRedis();
+			return new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(), redis.getRetryInterval());
+		}
+
+		@Bean
+		@ConditionalOnProperty(prefix = "llmcache.l1", name = "coherent", matchIfMissing = true)
+		RedisL1Coherence llmCacheL1Coherence(LlmCacheProperties properties, TieredCache cache, RedisTier redis,
+				LettuceConnectionFactory connectionFactory) {
+			return new RedisL1Coherence(cache, redis, connectionFactory,
+					properties.getRedis().getKeyPrefix() + "invalidations");
+		}
+
+	}
+
+}

@@ -1,0 +1,279 @@
+package dev.llmcache.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.llmcache.policy.CacheabilityPolicy;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of llmcache, under {@code llmcache.*}.
+ */
+@ConfigurationProperties("llmcache")
+public class LlmCacheProperties {
+
+	/** Whether @LlmCached methods are cached at all; false leaves them plain method calls. */
+	private boolean enabled = true;
+
+	/** Lifetime of an entry when @LlmCached(ttl) says nothing. */
+	private Duration ttl = Duration.ofHours(1);
+
+	/**
+	 * Highest sampling temperature a call may request and still be cached. A call that sets no
+	 * temperature is always cacheable; @LlmCached(maxTemperature) overrides this per method.
+	 */
+	private double maxTemperature = 0.0;
+
+	/** Whether chat responses that request tool calls may be stored. */
+	private boolean cacheToolCalls = false;
+
+	/** Finish reasons (compared ignoring case) after which a chat response may be stored. */
+	private List<String> normalFinishReasons = new ArrayList<>(CacheabilityPolicy.DEFAULT_NORMAL_FINISH_REASONS);
+
+	private final Normalize normalize = new Normalize();
+
+	private final L1 l1 = new L1();
+
+	private final Redis redis = new Redis();
+
+	private final SingleFlight singleFlight = new SingleFlight();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	public double getMaxTemperature() {
+		return this.maxTemperature;
+	}
+
+	public void setMaxTemperature(double maxTemperature) {
+		this.maxTemperature = maxTemperature;
+	}
+
+	public boolean isCacheToolCalls() {
+		return this.cacheToolCalls;
+	}
+
+	public void setCacheToolCalls(boolean cacheToolCalls) {
+		this.cacheToolCalls = cacheToolCalls;
+	}
+
+	public List<String> getNormalFinishReasons() {
+		return this.normalFinishReasons;
+	}
+
+	public void setNormalFinishReasons(List<String> normalFinishReasons) {
+		this.normalFinishReasons = normalFinishReasons;
+	}
+
+	public Normalize getNormalize() {
+		return this.normalize;
+	}
+
+	public L1 getL1() {
+		return this.l1;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public SingleFlight getSingleFlight() {
+		return this.singleFlight;
+	}
+
+	/** Coalescing of concurrent identical misses. */
+	public static class SingleFlight {
+
+		/** How long a caller waits for an identical call in flight before calling the model itself. */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/** Whether instances coordinate through a per-key lease in Redis, so one of them calls the model. */
+		private boolean distributed = true;
+
+		/** Lifetime of the per-key lease; if its holder dies, another instance takes over after it. */
+		private Duration lease = Duration.ofSeconds(30);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public boolean isDistributed() {
+			return this.distributed;
+		}
+
+		public void setDistributed(boolean distributed) {
+			this.distributed = distributed;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+	}
+
+	/** How prompt texts are normalized before hashing, for methods with @LlmCached(normalize = true). */
+	public static class Normalize {
+
+		/** Whether UUIDs are removed from prompt texts. */
+		private boolean stripUuids = true;
+
+		/** Whether ISO-8601 date-times (not plain dates) are removed from prompt texts. */
+		private boolean stripTimestamps = true;
+
+		/** Further regular expressions whose matches are removed from prompt texts. */
+		private List<String> patterns = new ArrayList<>();
+
+		public boolean isStripUuids() {
+			return this.stripUuids;
+		}
+
+		public void setStripUuids(boolean stripUuids) {
+			this.stripUuids = stripUuids;
+		}
+
+		public boolean isStripTimestamps() {
+			return this.stripTimestamps;
+		}
+
+		public void setStripTimestamps(boolean stripTimestamps) {
+			this.stripTimestamps = stripTimestamps;
+		}
+
+		public List<String> getPatterns() {
+			return this.patterns;
+		}
+
+		public void setPatterns(List<String> patterns) {
+			this.patterns = patterns;
+		}
+
+	}
+
+	/** The in-process tier (Caffeine). */
+	public static class L1 {
+
+		/** Whether the in-process tier is used. */
+		private boolean enabled = true;
+
+		/** Upper bound of the summed stored size of in-process entries. */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Whether evictions, namespace clears and overwrites on one instance remove the stale L1
+		 * copies on the others (Redis pub/sub).
+		 */
+		private boolean coherent = true;
+
+		public boolean isCoherent() {
+			return this.coherent;
+		}
+
+		public void setCoherent(boolean coherent) {
+			this.coherent = coherent;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+	/** The shared tier (Redis, through the application's Lettuce connection factory). */
+	public static class Redis {
+
+		/** Whether Redis is used when a RedisConnectionFactory exists. */
+		private boolean enabled = true;
+
+		/** Prefix of every Redis key llmcache writes. */
+		private String keyPrefix = "llmcache:";
+
+		/** Bound of every Redis call; a slower Redis is treated as down and the call goes on without it. */
+		private Duration timeout = Duration.ofMillis(100);
+
+		/** How long Redis is skipped after a failure before it is tried again. */
+		private Duration retryInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Fraction in [0, 1) by which each entry's lifetime is shortened at random, so that entries
+		 * written together do not expire together.
+		 */
+		private double ttlJitter = 0.1;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(Duration retryInterval) {
+			this.retryInterval = retryInterval;
+		}
+
+		public double getTtlJitter() {
+			return this.ttlJitter;
+		}
+
+		public void setTtlJitter(double ttlJitter) {
+			this.ttlJitter = ttlJitter;
+		}
+
+	}
+
+}

@@ -1,0 +1,248 @@
+package dev.llmcache.codec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The default {@link LlmCacheSerializer}: a versioned JSON envelope written with Jackson 3, the
+ * Jackson that Spring Boot 4 and Spring AI's core use.
+ *
+ * <p>Envelope, format version 1:
+ * <pre>{"v":1,"type":"string|chat-response|json","valueType":"java.util.List&lt;com.example.Faq&gt;",
+ *  "createdAt":..,"expiresAt":..,"ttl":..,"gen":..,"model":..,"usage":{"in":..,"out":..},"payload":..}</pre>
+ * A {@code ChatResponse} is written in a neutral form of our own (generations with text, finish
+ * reason and tool calls; id, model and usage) rather than as the provider's object graph, so entries
+ * survive Spring AI upgrades. Thread-safe.
+ */
+public class JsonLlmCacheSerializer implements LlmCacheSerializer {
+
+	/** The envelope format this class writes and the only one it reads. */
+	public static final int FORMAT_VERSION = 1;
+
+	private final JsonMapper mapper;
+
+	public JsonLlmCacheSerializer() {
+		this(JsonMapper.builder().build());
+	}
+
+	/**
+	 * @param mapper the mapper used for {@link ValueKind#JSON} payloads (for example the
+	 * application's, to honour its modules)
+	 */
+	public JsonLlmCacheSerializer(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	@Override
+	public byte[] serialize(CachedValue entry, ValueType type) {
+		ObjectNode root = this.mapper.createObjectNode();
+		root.put("v", FORMAT_VERSION);
+		root.put("type", type.kind().storedName());
+		root.put("valueType", type.storedName());
+		root.put("createdAt", entry.createdAt());
+		root.put("expiresAt", entry.expiresAt());
+		root.put("ttl", entry.expiresAt() - entry.createdAt());
+		root.put("gen", entry.generation());
+		if (entry.model() != null) {
+			root.put("model", entry.model());
+		}
+		ObjectNode usage = root.putObject("usage");
+		usage.put("in", entry.usage().inputTokens());
+		usage.put("out", entry.usage().outputTokens());
+		root.set("payload", writePayload(entry.value(), type));
+		return this.mapper.writeValueAsBytes(root);
+	}
+
+	@Override
+	public CachedValue deserialize(byte[] bytes, ValueType type) {
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(bytes);
+		}
+		catch (JacksonException ex) {
+			throw new UndecodableEntryException("not a JSON envelope (" + bytes.length + " bytes)", ex);
+		}
+		if (root == null || !root.isObject()) {
+			throw new UndecodableEntryException("not a JSON envelope (" + bytes.length + " bytes)");
+		}
+		JsonNode version = root.get("v");
+		if (version == null || !version.isIntegralNumber() || version.intValue() != FORMAT_VERSION) {
+			throw new UndecodableEntryException("unknown envelope format version " + version);
+		}
+		String kind = text(root, "type");
+		String valueType = text(root, "valueType");
+		if (!type.kind().storedName().equals(kind) || !type.storedName().equals(valueType)) {
+			throw new UndecodableEntryException(
+					"stored " + kind + " value of type " + valueType + " does not fit " + type.storedName());
+		}
+		JsonNode payload = root.get("payload");
+		if (payload == null || payload.isNull()) {
+			throw new UndecodableEntryException("envelope has no payload");
+		}
+		try {
+			Object value = readPayload(payload, type);
+			JsonNode usage = root.path("usage");
+			return new CachedValue(value, textOrNull(root, "model"),
+					new TokenUsage(usage.path("in").asLong(0), usage.path("out").asLong(0)),
+					requiredLong(root, "createdAt"), requiredLong(root, "expiresAt"), root.path("gen").asLong(0),
+					bytes.length);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new UndecodableEntryException("payload does not fit " + type.storedName(), ex);
+		}
+	}
+
+	private JsonNode writePayload(Object value, ValueType type) {
+		return switch (type.kind()) {
+			case STRING -> this.mapper.getNodeFactory().stringNode((String) value);
+			case CHAT_RESPONSE -> writeChatResponse((ChatResponse) value);
+			case JSON -> this.mapper.valueToTree(value);
+		};
+	}
+
+	private Object readPayload(JsonNode payload, ValueType type) {
+		return switch (type.kind()) {
+			case STRING -> {
+				if (!payload.isString()) {
+					throw new UndecodableEntryException("payload is not a string");
+				}
+				yield payload.stringValue();
+			}
+			case CHAT_RESPONSE -> readChatResponse(payload);
+			case JSON -> {
+				JavaType javaType = this.mapper.getTypeFactory().constructType(type.genericType());
+				Object value = this.mapper.treeToValue(payload, javaType);
+				if (value == null) {
+					throw new UndecodableEntryException("payload decodes to null");
+				}
+				yield value;
+			}
+		};
+	}
+
+	private ObjectNode writeChatResponse(ChatResponse response) {
+		ObjectNode node = this.mapper.createObjectNode();
+		ChatResponseMetadata metadata = response.getMetadata();
+		putIfText(node, "id", metadata.getId());
+		putIfText(node, "model", metadata.getModel());
+		Usage usage = metadata.getUsage();
+		if (usage != null) {
+			ObjectNode usageNode = node.putObject("usage");
+			putIfNotNull(usageNode, "promptTokens", usage.getPromptTokens());
+			putIfNotNull(usageNode, "completionTokens", usage.getCompletionTokens());
+			putIfNotNull(usageNode, "totalTokens", usage.getTotalTokens());
+		}
+		ArrayNode generations = node.putArray("generations");
+		for (Generation generation : response.getResults()) {
+			ObjectNode gen = generations.addObject();
+			AssistantMessage output = generation.getOutput();
+			if (output.getText() != null) {
+				gen.put("text", output.getText());
+			}
+			putIfText(gen, "finishReason", generation.getMetadata().getFinishReason());
+			if (output.hasToolCalls()) {
+				ArrayNode calls = gen.putArray("toolCalls");
+				for (AssistantMessage.ToolCall call : output.getToolCalls()) {
+					ObjectNode c = calls.addObject();
+					c.put("id", call.id());
+					c.put("type", call.type());
+					c.put("name", call.name());
+					c.put("arguments", call.arguments());
+				}
+			}
+		}
+		return node;
+	}
+
+	private ChatResponse readChatResponse(JsonNode node) {
+		JsonNode generationsNode = node.get("generations");
+		if (generationsNode == null || !generationsNode.isArray()) {
+			throw new UndecodableEntryException("chat response payload has no generations");
+		}
+		List<Generation> generations = new ArrayList<>();
+		for (JsonNode gen : generationsNode) {
+			List<AssistantMessage.ToolCall> calls = new ArrayList<>();
+			for (JsonNode c : gen.path("toolCalls")) {
+				calls.add(new AssistantMessage.ToolCall(text(c, "id"), text(c, "type"), text(c, "name"),
+						text(c, "arguments")));
+			}
+			AssistantMessage message = AssistantMessage.builder()
+				.content(textOrNull(gen, "text"))
+				.toolCalls(calls)
+				.build();
+			ChatGenerationMetadata metadata = ChatGenerationMetadata.builder()
+				.finishReason(textOrNull(gen, "finishReason"))
+				.build();
+			generations.add(new Generation(message, metadata));
+		}
+		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder();
+		String id = textOrNull(node, "id");
+		if (id != null) {
+			metadata.id(id);
+		}
+		String model = textOrNull(node, "model");
+		if (model != null) {
+			metadata.model(model);
+		}
+		JsonNode usage = node.get("usage");
+		if (usage != null && usage.isObject()) {
+			metadata.usage(new DefaultUsage(intOrNull(usage, "promptTokens"), intOrNull(usage, "completionTokens"),
+					intOrNull(usage, "totalTokens")));
+		}
+		return new ChatResponse(generations, metadata.build());
+	}
+
+	private static void putIfText(ObjectNode node, String name, @Nullable String value) {
+		if (value != null && !value.isEmpty()) {
+			node.put(name, value);
+		}
+	}
+
+	private static void putIfNotNull(ObjectNode node, String name, @Nullable Integer value) {
+		if (value != null) {
+			node.put(name, value);
+		}
+	}
+
+	private static String text(JsonNode node, String name) {
+		String value = textOrNull(node, name);
+		if (value == null) {
+			throw new UndecodableEntryException("envelope field '" + name + "' is missing");
+		}
+		return value;
+	}
+
+	private static @Nullable String textOrNull(JsonNode node, String name) {
+		JsonNode value = node.get(name);
+		return (value != null && value.isString()) ? value.stringValue() : null;
+	}
+
+	private static @Nullable Integer intOrNull(JsonNode node, String name) {
+		JsonNode value = node.get(name);
+		return (value != null && value.isIntegralNumber()) ? value.intValue() : null;
+	}
+
+	private static long requiredLong(JsonNode node, String name) {
+		JsonNode value = node.get(name);
+		if (value == null || !value.isIntegralNumber()) {
+			throw new UndecodableEntryException("envelope field '" + name + "' is missing");
+		}
+		return value.longValue();
+	}
+
+}

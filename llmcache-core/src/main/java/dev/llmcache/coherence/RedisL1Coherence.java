@@ -1,0 +1,160 @@
+package dev.llmcache.coherence;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.llmcache.key.CacheKey;
+import dev.llmcache.tier.InvalidationBroadcaster;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.TieredCache;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Keeps every instance's L1 coherent with evictions, clears and overwrites made anywhere, over Redis
+ * pub/sub. When a Redis connection comes back after a loss, messages may have been missed, so the
+ * whole L1 of this instance is dropped: L2 still holds every entry.
+ *
+ * <p>Messages are small JSON objects ({@code {"i":instance,"op":"evict"|"clear","ns":..,"p":..,"h":..}}):
+ * no prompt text ever travels. Thread-safe.
+ */
+public final class RedisL1Coherence implements InvalidationBroadcaster, MessageListener, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisL1Coherence.class);
+
+	private final TieredCache cache;
+
+	private final RedisTier redis;
+
+	private final byte[] channel;
+
+	private final String instanceId = UUID.randomUUID().toString();
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final RedisMessageListenerContainer container;
+
+	private final AtomicBoolean connectionLost = new AtomicBoolean();
+
+	private final @Nullable Disposable connectionEvents;
+
+	/**
+	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
+	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
+	 */
+	public RedisL1Coherence(TieredCache cache, RedisTier redis, LettuceConnectionFactory connectionFactory,
+			String channel) {
+		this.cache = cache;
+		this.redis = redis;
+		this.channel = channel.getBytes(StandardCharsets.UTF_8);
+		this.container = new RedisMessageListenerContainer();
+		this.container.setConnectionFactory(connectionFactory);
+		this.container.setRecoveryInterval(1000);
+		this.container.addMessageListener(this, new ChannelTopic(channel));
+		this.container.afterPropertiesSet();
+		this.container.start();
+		this.connectionEvents = subscribeToConnectionEvents(connectionFactory);
+		cache.setBroadcaster(this);
+	}
+
+	@Override
+	public void evicted(CacheKey key) {
+		ObjectNode message = message("evict", key.namespace());
+		if (key.partition() != null) {
+			message.put("p", key.partition());
+		}
+		message.put("h", key.hash());
+		send(message);
+	}
+
+	@Override
+	public void cleared(String namespace) {
+		send(message("clear", namespace));
+	}
+
+	@Override
+	public void onMessage(Message message, byte @Nullable [] pattern) {
+		try {
+			JsonNode node = this.mapper.readTree(message.getBody());
+			if (this.instanceId.equals(node.path("i").asString(""))) {
+				return;
+			}
+			String namespace = node.path("ns").asString(null);
+			if (namespace == null) {
+				return;
+			}
+			switch (node.path("op").asString("")) {
+				case "evict" -> this.cache.evictLocally(new CacheKey(namespace,
+						node.hasNonNull("p") ? node.get("p").asString() : null, node.path("h").asString("")));
+				case "clear" -> this.cache.clearNamespaceLocally(namespace);
+				default -> logger.debug("llmcache: ignoring an invalidation message with an unknown operation");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("llmcache: ignoring an unreadable invalidation message", ex);
+		}
+	}
+
+	private ObjectNode message(String operation, String namespace) {
+		ObjectNode message = this.mapper.createObjectNode();
+		message.put("i", this.instanceId);
+		message.put("op", operation);
+		message.put("ns", namespace);
+		return message;
+	}
+
+	private void send(ObjectNode message) {
+		if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message))) {
+			logger.debug("llmcache: an invalidation could not be published; other instances keep their L1 copy "
+					+ "until it expires or they reconnect");
+		}
+	}
+
+	private @Nullable Disposable subscribeToConnectionEvents(LettuceConnectionFactory connectionFactory) {
+		try {
+			return connectionFactory.getRequiredNativeClient()
+				.getResources()
+				.eventBus()
+				.get()
+				.subscribe(event -> {
+					if (event instanceof ConnectionDeactivatedEvent) {
+						this.connectionLost.set(true);
+					}
+					else if (event instanceof ConnectionActivatedEvent && this.connectionLost.compareAndSet(true, false)) {
+						logger.info("llmcache: Redis reconnected; dropping this instance's L1, which may have missed "
+								+ "invalidations");
+						this.cache.clearLocal();
+					}
+				});
+		}
+		catch (RuntimeException ex) {
+			logger.warn("llmcache: cannot watch Redis reconnections (" + ex + "); L1 copies may outlive "
+					+ "invalidations missed during an outage until they expire");
+			return null;
+		}
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		if (this.connectionEvents != null) {
+			this.connectionEvents.dispose();
+		}
+		this.container.stop();
+		this.container.destroy();
+	}
+
+}

@@ -1,0 +1,343 @@
+package dev.llmcache.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.llmcache.codec.CachedValue;
+import dev.llmcache.codec.TokenUsage;
+import dev.llmcache.control.LlmCacheControl;
+import dev.llmcache.flight.LocalSingleFlight;
+import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.Tier;
+import dev.llmcache.tier.TieredCache;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+
+/**
+ * Where a call meets the cache: look the key up in the tiers, coalesce identical misses (in this
+ * JVM and, through a per-key lease in Redis, across instances), call the model on a real miss and
+ * store what may be stored. The {@code @LlmCached} interceptor and the ChatClient advisor both go
+ * through here, so they share tiers, policies and metrics.
+ *
+ * <p>A failure of the cache never fails the call; exceptions from the model propagate unchanged to
+ * the caller and to every caller coalesced onto it, and are never cached. Thread-safe.
+ */
+public final class LlmCacheEngine {
+
+	private static final Log logger = LogFactory.getLog(LlmCacheEngine.class);
+
+	private static final long FIRST_POLL_MILLIS = 10;
+
+	private static final long MAX_POLL_MILLIS = 200;
+
+	private final TieredCache cache;
+
+	private final CacheabilityPolicy policy;
+
+	private final LlmCacheErrorHandler errorHandler;
+
+	private final LocalSingleFlight localFlight;
+
+	private final FlightSettings flight;
+
+	private final LlmCacheListener listener;
+
+	private volatile @Nullable SemanticTier semanticTier;
+
+	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	public LlmCacheEngine(TieredCache cache, CacheabilityPolicy policy, LlmCacheErrorHandler errorHandler,
+			FlightSettings flight, LlmCacheListener listener) {
+		this.cache = cache;
+		this.policy = policy;
+		this.errorHandler = errorHandler;
+		this.flight = flight;
+		this.localFlight = new LocalSingleFlight(flight.timeout());
+		this.listener = listener;
+	}
+
+	/** The tier consulted after an exact miss for calls that carry a {@link SemanticQuery}. */
+	public void setSemanticTier(@Nullable SemanticTier semanticTier) {
+		this.semanticTier = semanticTier;
+	}
+
+	public @Nullable SemanticTier semanticTier() {
+		return this.semanticTier;
+	}
+
+	/** Where spans of lookups and model calls go; none by default. */
+	public void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = observations;
+	}
+
+	/** A call of the model (or of the method that calls it). */
+	@FunctionalInterface
+	public interface Invoker {
+
+		@Nullable Object invoke() throws Throwable;
+
+	}
+
+	/**
+	 * Answer a call from cache, or by invoking it.
+	 * @throws Throwable what the invoker throws, unchanged
+	 */
+	public @Nullable Object call(CachedCall call, Invoker invoker) throws Throwable {
+		long start = System.nanoTime();
+		LlmCacheControl control = LlmCacheControl.current();
+		if (control.skipsReads()) {
+			TieredCache.Lookup lookup = lookup(call, false);
+			return invokeAndStore(call, invoker, (lookup != null) ? lookup.withoutValue() : null, start, control);
+		}
+		TieredCache.Lookup lookup = lookup(call);
+		if (lookup != null && lookup.isHit()) {
+			CachedValue entry = lookup.value();
+			notify(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, start, 0, null);
+			return entry.value();
+		}
+		SemanticQuery semantic = semanticQuery(call, control);
+		SemanticTier.Match match = (semantic != null) ? findSemantic(call, semantic) : null;
+		if (match != null && !this.semanticTier.isShadow()) {
+			notify(call, Outcome.SEMANTIC_HIT, match.entry(), start, 0, match.similarity());
+			return match.entry().value();
+		}
+		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key());
+		if (!ticket.isLeader()) {
+			Object shared = ticket.await();
+			if (shared != LocalSingleFlight.TIMED_OUT) {
+				notify(call, Outcome.COALESCED, null, start, 0, null);
+				return shared;
+			}
+			return invokeAndStore(call, invoker, lookup, start, control);
+		}
+		try {
+			Object result = lead(call, invoker, lookup, start, control);
+			ticket.succeed(result);
+			if (match != null) {
+				shadowed(call, semantic, match, result);
+			}
+			return result;
+		}
+		catch (Throwable ex) {
+			ticket.fail(ex);
+			throw ex;
+		}
+	}
+
+	/** A call that may not use the cache at all: invoked and reported as a bypass. */
+	public @Nullable Object bypass(String namespace, Invoker invoker) throws Throwable {
+		long start = System.nanoTime();
+		Object result = invoker.invoke();
+		safeNotify(new CallEvent(namespace, Outcome.BYPASS, null, 0, System.nanoTime() - start, null));
+		return result;
+	}
+
+	public TieredCache cache() {
+		return this.cache;
+	}
+
+	public CacheabilityPolicy policy() {
+		return this.policy;
+	}
+
+	private @Nullable Object lead(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup, long start,
+			LlmCacheControl control) throws Throwable {
+		RedisTier redis = this.cache.redis();
+		if (!this.flight.distributed() || redis == null || lookup == null || lookup.l2Generation() < 0) {
+			return invokeAndStore(call, invoker, lookup, start, control);
+		}
+		byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+		long leaseMillis = this.flight.lease().toMillis();
+		long deadline = System.currentTimeMillis() + this.flight.timeout().toMillis();
+		long pause = FIRST_POLL_MILLIS;
+		while (!redis.tryLease(call.key(), token, leaseMillis)) {
+			if (!redis.availability().isUp() || System.currentTimeMillis() >= deadline) {
+				return invokeAndStore(call, invoker, lookup, start, control);
+			}
+			Thread.sleep(pause);
+			pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+			TieredCache.Lookup again = lookup(call, false);
+			if (again != null && again.isHit()) {
+				notify(call, Outcome.COALESCED, again.value(), start, 0, null);
+				return again.value().value();
+			}
+		}
+		try {
+			// Another instance may have stored the value between our miss and our lease.
+			TieredCache.Lookup again = lookup(call, false);
+			if (again != null && again.isHit()) {
+				notify(call, Outcome.COALESCED, again.value(), start, 0, null);
+				return again.value().value();
+			}
+			return invokeAndStore(call, invoker, (again != null) ? again : lookup, start, control);
+		}
+		finally {
+			redis.releaseLease(call.key(), token);
+		}
+	}
+
+	private @Nullable Object invokeAndStore(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
+			long start, LlmCacheControl control) throws Throwable {
+		long lookupNanos = System.nanoTime() - start;
+		long modelStart = System.nanoTime();
+		Observation observation = Observation.createNotStarted("llmcache.model.call", this.observations)
+			.contextualName("llmcache model call")
+			.lowCardinalityKeyValue("llmcache.namespace", call.namespace())
+			.start();
+		Object result;
+		try (Observation.Scope scope = observation.openScope()) {
+			result = invoker.invoke();
+		}
+		catch (Throwable ex) {
+			observation.error(ex);
+			observation.stop();
+			safeNotify(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, System.nanoTime() - modelStart,
+					null));
+			throw ex;
+		}
+		observation.stop();
+		long modelNanos = System.nanoTime() - modelStart;
+		CachedValue stored = (lookup != null && !control.isNoStore()) ? store(call, result, lookup, control) : null;
+		safeNotify(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos, modelNanos, null));
+		return result;
+	}
+
+	private @Nullable CachedValue store(CachedCall call, @Nullable Object result, TieredCache.Lookup lookup,
+			LlmCacheControl control) {
+		String reason = this.policy.reasonNotToStore(result);
+		if (reason != null) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("llmcache: not storing a result in '" + call.namespace() + "': " + reason);
+			}
+			return null;
+		}
+		try {
+			if (!call.mayStore().test(result)) {
+				return null;
+			}
+			Duration ttl = (control.getTtl() != null) ? control.getTtl() : call.ttl();
+			CachedValue stored = this.cache.put(call.key(), call.type(), result, modelOf(result), usageOf(result), ttl,
+					lookup);
+			if (stored != null && control.isForceRefresh()) {
+				this.cache.overwritten(call.key());
+			}
+			if (stored != null && call.semantic() != null && this.semanticTier != null && !control.isSemanticOff()) {
+				this.semanticTier.stored(call, call.semantic(), stored);
+			}
+			return stored;
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handlePutError(ex, call.key());
+			return null;
+		}
+	}
+
+	private TieredCache.@Nullable Lookup lookup(CachedCall call) {
+		return lookup(call, true);
+	}
+
+	private TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
+		try {
+			return this.cache.get(call.key(), call.type(), readL1);
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handleGetError(ex, call.key());
+			return null;
+		}
+	}
+
+	private void notify(CachedCall call, Outcome outcome, @Nullable CachedValue entry, long start, long modelNanos,
+			@Nullable Double similarity) {
+		safeNotify(new CallEvent(call.namespace(), outcome, entry, System.nanoTime() - start, modelNanos, similarity));
+	}
+
+	private @Nullable SemanticQuery semanticQuery(CachedCall call, LlmCacheControl control) {
+		SemanticQuery query = call.semantic();
+		if (query == null || this.semanticTier == null || control.isSemanticOff()) {
+			return null;
+		}
+		Double minSimilarity = control.getMinSimilarity();
+		return (minSimilarity != null && minSimilarity > query.threshold()) ? query.withThreshold(minSimilarity) : query;
+	}
+
+	private SemanticTier.@Nullable Match findSemantic(CachedCall call, SemanticQuery query) {
+		try {
+			return this.semanticTier.find(call, query);
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handleGetError(ex, call.key());
+			return null;
+		}
+	}
+
+	private void shadowed(CachedCall call, SemanticQuery query, SemanticTier.Match match, @Nullable Object result) {
+		try {
+			this.semanticTier.shadowed(call, query, match, result);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("llmcache: recording a shadowed semantic hit failed: " + ex);
+		}
+	}
+
+	private void safeNotify(CallEvent event) {
+		if (!this.observations.isNoop()) {
+			observeOutcome(event);
+		}
+		try {
+			this.listener.onCall(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("llmcache: a listener failed on " + event.outcome() + " in '" + event.namespace() + "': " + ex);
+		}
+	}
+
+	/**
+	 * A span for the cache's part of the call, tagged with what tracing wants to see: outcome,
+	 * tier, age of the entry served, similarity of a semantic hit.
+	 */
+	private void observeOutcome(CallEvent event) {
+		Observation observation = Observation.createNotStarted("llmcache.lookup", this.observations)
+			.contextualName("llmcache lookup")
+			.lowCardinalityKeyValue("llmcache.namespace", event.namespace())
+			.lowCardinalityKeyValue("llmcache.outcome", event.outcome().tag())
+			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(event.outcome().isHit()));
+		if (event.entry() != null && event.outcome().isHit()) {
+			observation.highCardinalityKeyValue("llmcache.entry.age.ms",
+					String.valueOf(event.entry().ageMillis(System.currentTimeMillis())));
+		}
+		if (event.similarity() != null) {
+			observation.highCardinalityKeyValue("llmcache.similarity", String.format("%.4f", event.similarity()));
+		}
+		observation.start().stop();
+	}
+
+	static @Nullable String modelOf(@Nullable Object result) {
+		if (result instanceof ChatResponse response) {
+			String model = response.getMetadata().getModel();
+			return (model == null || model.isEmpty()) ? null : model;
+		}
+		return null;
+	}
+
+	static TokenUsage usageOf(@Nullable Object result) {
+		if (result instanceof ChatResponse response) {
+			Usage usage = response.getMetadata().getUsage();
+			if (usage != null) {
+				return new TokenUsage(zeroIfNull(usage.getPromptTokens()), zeroIfNull(usage.getCompletionTokens()));
+			}
+		}
+		return TokenUsage.UNKNOWN;
+	}
+
+	private static long zeroIfNull(@Nullable Integer value) {
+		return (value != null) ? value : 0;
+	}
+
+}

@@ -1,0 +1,151 @@
+package dev.llmcache.interceptor;
+
+import java.lang.reflect.Method;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.llmcache.engine.CachedCall;
+import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.engine.LlmCacheErrorHandler;
+import dev.llmcache.key.CacheKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.EvaluationException;
+
+/**
+ * The behaviour behind {@code @LlmCached} and {@code @LlmCacheEvict}, kept apart from the AOP
+ * plumbing as Spring's {@code CacheAspectSupport} is: turn an annotated call into a
+ * {@link CachedCall} (its expressions evaluated, its key built) and hand it to the
+ * {@link LlmCacheEngine}.
+ *
+ * <p>A call whose expressions fail at run time, or whose partition evaluates to nothing, bypasses
+ * the cache: it is never shared, and never failed. Thread-safe.
+ */
+public class LlmCacheAspectSupport {
+
+	private static final Log logger = LogFactory.getLog(LlmCacheAspectSupport.class);
+
+	private final LlmCacheOperationSource operationSource;
+
+	private final OperationKeyResolver keyResolver;
+
+	private final LlmCacheExpressionEvaluator evaluator;
+
+	private final LlmCacheEngine engine;
+
+	private final LlmCacheErrorHandler errorHandler;
+
+	private final Set<Method> warnedExpressions = ConcurrentHashMap.newKeySet();
+
+	public LlmCacheAspectSupport(LlmCacheOperationSource operationSource, OperationKeyResolver keyResolver,
+			LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine, LlmCacheErrorHandler errorHandler) {
+		this.operationSource = operationSource;
+		this.keyResolver = keyResolver;
+		this.evaluator = evaluator;
+		this.engine = engine;
+		this.errorHandler = errorHandler;
+	}
+
+	public @Nullable Object execute(LlmCacheEngine.Invoker invoker, @Nullable Object target, Method method,
+			@Nullable Object[] args, @Nullable Class<?> targetClass) throws Throwable {
+		KeyedOperation operation = this.operationSource.getOperation(method, targetClass);
+		if (operation instanceof LlmCachedOperation cached) {
+			return executeCached(cached, invoker, target, args);
+		}
+		if (operation instanceof LlmCacheEvictOperation evict) {
+			return executeEvict(evict, invoker, target, args);
+		}
+		return invoker.invoke();
+	}
+
+	private @Nullable Object executeCached(LlmCachedOperation operation, LlmCacheEngine.Invoker invoker,
+			@Nullable Object target, @Nullable Object[] args) throws Throwable {
+		EvaluationContext context = needsContext(operation)
+				? this.evaluator.createContext(operation.method(), args, target, null, false) : null;
+		CacheKey key;
+		try {
+			if (operation.condition() != null && !this.evaluator.isTrue(operation.condition(), context)) {
+				return this.engine.bypass(operation.namespace(), invoker);
+			}
+			if (!this.engine.policy().isCacheableRequest(args, operation.maxTemperature())) {
+				return this.engine.bypass(operation.namespace(), invoker);
+			}
+			key = this.keyResolver.keyFor(operation, args, context);
+		}
+		catch (EvaluationException ex) {
+			warnExpressionFailure(operation, ex);
+			return this.engine.bypass(operation.namespace(), invoker);
+		}
+		if (key == null) {
+			return this.engine.bypass(operation.namespace(), invoker);
+		}
+		CachedCall call = new CachedCall(key, operation.valueType(), operation.ttl(),
+				result -> passesUnless(operation, result, args, target), null);
+		return this.engine.call(call, invoker);
+	}
+
+	private boolean passesUnless(LlmCachedOperation operation, @Nullable Object result, @Nullable Object[] args,
+			@Nullable Object target) {
+		if (operation.unless() == null) {
+			return true;
+		}
+		try {
+			EvaluationContext context = this.evaluator.createContext(operation.method(), args, target, result, true);
+			return !this.evaluator.isTrue(operation.unless(), context);
+		}
+		catch (EvaluationException ex) {
+			warnExpressionFailure(operation, ex);
+			return false;
+		}
+	}
+
+	private @Nullable Object executeEvict(LlmCacheEvictOperation operation, LlmCacheEngine.Invoker invoker,
+			@Nullable Object target, @Nullable Object[] args) throws Throwable {
+		if (operation.beforeInvocation()) {
+			evict(operation, target, args);
+			return invoker.invoke();
+		}
+		Object result = invoker.invoke();
+		evict(operation, target, args);
+		return result;
+	}
+
+	private void evict(LlmCacheEvictOperation operation, @Nullable Object target, @Nullable Object[] args) {
+		try {
+			EvaluationContext context = needsContext(operation)
+					? this.evaluator.createContext(operation.method(), args, target, null, false) : null;
+			if (operation.condition() != null && !this.evaluator.isTrue(operation.condition(), context)) {
+				return;
+			}
+			if (operation.allEntries()) {
+				this.engine.cache().clearNamespace(operation.namespace());
+				return;
+			}
+			CacheKey key = this.keyResolver.keyFor(operation, args, context);
+			if (key != null) {
+				this.engine.cache().evict(key);
+			}
+		}
+		catch (EvaluationException ex) {
+			warnExpressionFailure(operation, ex);
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handleEvictError(ex, operation.namespace());
+		}
+	}
+
+	private static boolean needsContext(KeyedOperation operation) {
+		return operation.key() != null || operation.partition() != null || operation.condition() != null;
+	}
+
+	private void warnExpressionFailure(KeyedOperation operation, EvaluationException ex) {
+		if (this.warnedExpressions.add(operation.method())) {
+			logger.warn("llmcache: an expression of " + operation + " on "
+					+ LlmCacheOperationSource.describe(operation.method())
+					+ " failed, so such calls bypass the cache: " + ex.getMessage());
+		}
+	}
+
+}

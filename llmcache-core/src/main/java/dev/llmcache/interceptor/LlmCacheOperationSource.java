@@ -1,0 +1,223 @@
+package dev.llmcache.interceptor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.stream.BaseStream;
+
+import dev.llmcache.annotation.LlmCacheEvict;
+import dev.llmcache.annotation.LlmCached;
+import dev.llmcache.codec.ValueType;
+import dev.llmcache.key.LlmCacheKeyGenerator;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds the llmcache annotation of a method and resolves it into an operation, once per method
+ * and target class. Everything that can be wrong with an annotation is found here, when the proxy
+ * is created, so that a mistake stops the application at startup with a message naming the method.
+ *
+ * <p>Thread-safe.
+ */
+public class LlmCacheOperationSource {
+
+	private static final Object NONE = new Object();
+
+	private final Map<MethodClassKey, Object> operations = new ConcurrentHashMap<>();
+
+	private final LlmCacheDefaults defaults;
+
+	private final LlmCacheExpressionEvaluator evaluator;
+
+	private final LlmCacheKeyGenerator keyGenerator;
+
+	private volatile boolean semanticAvailable;
+
+	public LlmCacheOperationSource(LlmCacheDefaults defaults, LlmCacheExpressionEvaluator evaluator,
+			LlmCacheKeyGenerator keyGenerator) {
+		this.defaults = defaults;
+		this.evaluator = evaluator;
+		this.keyGenerator = keyGenerator;
+	}
+
+	/** Whether {@code semantic = true} has a tier to go to; without one it fails at startup. */
+	public void setSemanticAvailable(boolean semanticAvailable) {
+		this.semanticAvailable = semanticAvailable;
+	}
+
+	/** Whether the method, or the interface method it implements, carries an llmcache annotation. */
+	public boolean hasOperation(Method method, @Nullable Class<?> targetClass) {
+		return getOperation(method, targetClass) != null;
+	}
+
+	/**
+	 * @return the resolved operation: an {@link LlmCachedOperation}, an {@link LlmCacheEvictOperation},
+	 * or null if the method is not annotated
+	 * @throws IllegalStateException if the annotation is invalid for this method
+	 */
+	public @Nullable KeyedOperation getOperation(Method method, @Nullable Class<?> targetClass) {
+		if (method.getDeclaringClass() == Object.class) {
+			return null;
+		}
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		Object cached = this.operations.get(cacheKey);
+		if (cached == null) {
+			KeyedOperation resolved = resolve(method, targetClass);
+			cached = (resolved != null) ? resolved : NONE;
+			this.operations.putIfAbsent(cacheKey, cached);
+		}
+		return (cached != NONE) ? (KeyedOperation) cached : null;
+	}
+
+	private @Nullable KeyedOperation resolve(Method method, @Nullable Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		MergedAnnotation<LlmCacheEvict> evict = findOnMethod(specific, method, LlmCacheEvict.class);
+		MergedAnnotation<LlmCached> cached = findOnMethod(specific, method, LlmCached.class);
+		if (cached.isPresent() && evict.isPresent()) {
+			throw new IllegalStateException(describe(specific) + " has both @LlmCached and @LlmCacheEvict; "
+					+ "put them on different methods");
+		}
+		if (cached.isPresent()) {
+			return cachedOperation(specific, declaringMethod(cached, specific), cached.synthesize());
+		}
+		return evict.isPresent() ? evictOperation(specific, evict.synthesize()) : null;
+	}
+
+	private static <A extends java.lang.annotation.Annotation> MergedAnnotation<A> findOnMethod(Method specific,
+			Method original, Class<A> type) {
+		MergedAnnotation<A> found = MergedAnnotations.from(specific, SearchStrategy.TYPE_HIERARCHY).get(type);
+		if (!found.isPresent() && specific != original) {
+			found = MergedAnnotations.from(original, SearchStrategy.TYPE_HIERARCHY).get(type);
+		}
+		return found;
+	}
+
+	/** The method the annotation is written on: an interface's, when the class inherits it from there. */
+	private static Method declaringMethod(MergedAnnotation<?> annotation, Method fallback) {
+		return (annotation.getSource() instanceof Method source) ? source : fallback;
+	}
+
+	private LlmCachedOperation cachedOperation(Method method, Method annotated, LlmCached annotation) {
+		checkReturnType(method);
+		if (annotation.semantic() && !this.semanticAvailable) {
+			throw new IllegalStateException(describe(method) + " sets @LlmCached(semantic = true), but no semantic "
+					+ "tier is configured; add an EmbeddingModel and the llmcache semantic module, or remove semantic = true");
+		}
+		String namespace = StringUtils.hasText(annotation.namespace()) ? annotation.namespace().trim()
+				: defaultNamespace(annotated);
+		Duration ttl = parseTtl(annotation.ttl(), method);
+		double maxTemperature = annotation.maxTemperature();
+		if (Double.isNaN(maxTemperature)) {
+			throw new IllegalStateException(describe(method) + " has maxTemperature = NaN");
+		}
+		if (maxTemperature < 0) {
+			maxTemperature = this.defaults.maxTemperature();
+		}
+		LlmCachedOperation operation = new LlmCachedOperation(method, namespace, ttl, annotation.normalize(),
+				annotation.semantic(), this.evaluator.parse(annotation.key(), "key", method),
+				this.evaluator.parse(annotation.partition(), "partition", method),
+				this.evaluator.parse(annotation.condition(), "condition", method),
+				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature,
+				ValueType.of(method.getGenericReturnType()));
+		if (operation.key() == null) {
+			this.keyGenerator.validate(method);
+		}
+		return operation;
+	}
+
+	private LlmCacheEvictOperation evictOperation(Method method, LlmCacheEvict annotation) {
+		if (!StringUtils.hasText(annotation.namespace())) {
+			throw new IllegalStateException(describe(method) + " has @LlmCacheEvict without a namespace");
+		}
+		LlmCacheEvictOperation operation = new LlmCacheEvictOperation(method, annotation.namespace().trim(),
+				annotation.normalize(), this.evaluator.parse(annotation.key(), "key", method),
+				this.evaluator.parse(annotation.partition(), "partition", method),
+				this.evaluator.parse(annotation.condition(), "condition", method), annotation.allEntries(),
+				annotation.beforeInvocation());
+		if (!operation.allEntries() && operation.key() == null) {
+			this.keyGenerator.validate(method);
+		}
+		return operation;
+	}
+
+	private static void checkReturnType(Method method) {
+		Class<?> type = method.getReturnType();
+		if (type == void.class || type == Void.class) {
+			throw new IllegalStateException(describe(method) + " returns void: @LlmCached has nothing to cache");
+		}
+		if (type == Object.class || type == Optional.class) {
+			throw new IllegalStateException(describe(method) + " returns " + type.getSimpleName()
+					+ ": declare the concrete type @LlmCached should store and read back");
+		}
+		if (CompletionStage.class.isAssignableFrom(type) || Future.class.isAssignableFrom(type)
+				|| isReactive(type) || BaseStream.class.isAssignableFrom(type)) {
+			throw new IllegalStateException(describe(method) + " returns " + type.getName()
+					+ ": asynchronous and streaming return types are not supported by @LlmCached yet; "
+					+ "return the value itself (String, ChatResponse or a Jackson-serializable type)");
+		}
+	}
+
+	private static boolean isReactive(Class<?> type) {
+		ClassLoader loader = type.getClassLoader();
+		String publisher = "org.reactivestreams.Publisher";
+		return ClassUtils.isPresent(publisher, loader)
+				&& ClassUtils.resolveClassName(publisher, loader).isAssignableFrom(type);
+	}
+
+	private Duration parseTtl(String text, Method method) {
+		if (!StringUtils.hasText(text)) {
+			return this.defaults.ttl();
+		}
+		String trimmed = text.trim();
+		Duration ttl;
+		try {
+			ttl = trimmed.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(trimmed))
+					: Duration.parse(trimmed);
+		}
+		catch (DateTimeParseException | NumberFormatException ex) {
+			throw new IllegalStateException(describe(method) + " has ttl = \"" + text
+					+ "\": use an ISO-8601 duration such as PT10M or a number of seconds", ex);
+		}
+		if (ttl.isZero() || ttl.isNegative()) {
+			throw new IllegalStateException(describe(method) + " has ttl = \"" + text + "\": it must be positive");
+		}
+		return ttl;
+	}
+
+	/**
+	 * The namespace of a method whose annotation names none: the class and signature of the method
+	 * the annotation is written on (so a proxy, the interface and the class all agree), which stay
+	 * the same across runs and tell overloads apart.
+	 */
+	public static String defaultNamespace(Method method) {
+		StringBuilder name = new StringBuilder(method.getDeclaringClass().getName()).append('.')
+			.append(method.getName())
+			.append('(');
+		Class<?>[] types = method.getParameterTypes();
+		for (int i = 0; i < types.length; i++) {
+			name.append((i > 0) ? "," : "").append(types[i].getSimpleName());
+		}
+		return name.append(')').toString();
+	}
+
+	static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName() + "("
+				+ StringUtils.arrayToCommaDelimitedString(
+						java.util.Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toArray())
+				+ ")";
+	}
+
+	private record MethodClassKey(Method method, @Nullable Class<?> targetClass) {
+	}
+
+}

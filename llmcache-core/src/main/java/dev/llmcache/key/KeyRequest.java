@@ -1,0 +1,33 @@
+package dev.llmcache.key;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Everything a key is built from.
+ *
+ * <p>The method is not part of the key (the namespace identifies the operation); it names the
+ * operation in error messages.
+ *
+ * @param namespace the namespace of the operation
+ * @param partition the evaluated partition, or null when entries are shared by all callers
+ * @param normalize whether prompt texts are {@linkplain PromptNormalizer normalized} before hashing
+ * @param method the cached method
+ * @param arguments the arguments in declaration order, or the single value of a {@code key}
+ * expression
+ */
+public record KeyRequest(String namespace, @Nullable String partition, boolean normalize, Method method,
+		List<KeyArgument> arguments) {
+
+	public KeyRequest {
+		Assert.hasLength(namespace, "namespace must not be empty");
+		Assert.notNull(method, "method must not be null");
+		Assert.notNull(arguments, "arguments must not be null");
+		arguments = List.copyOf(arguments);
+	}
+
+}

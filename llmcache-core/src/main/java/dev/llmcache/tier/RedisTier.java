@@ -1,0 +1,285 @@
+package dev.llmcache.tier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import dev.llmcache.key.CacheKey;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * L2: entries in Redis, shared by every instance, reached through Lettuce's asynchronous API so
+ * that every call is bounded by our own timeout whatever the connection factory's is.
+ *
+ * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>}. Each entry records the generation it was written under,
+ * and a lookup reads the entry and the current generation in one {@code MGET}, so clearing a
+ * namespace is one {@code INCR}, without {@code KEYS} or {@code SCAN}.
+ *
+ * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
+ * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
+ * the timeout on every call. Thread-safe.
+ */
+public final class RedisTier implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisTier.class);
+
+	/** How long the first call waits for the connection being opened at startup. */
+	private static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final byte[] entryPrefix;
+
+	private final String generationPrefix;
+
+	private final String leasePrefix;
+
+	private static final String RELEASE_IF_HOLDER = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('del', KEYS[1]) else return 0 end";
+
+	private final long timeoutMillis;
+
+	private final RedisAvailability availability;
+
+	private final ExecutorService connector = Executors.newSingleThreadExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "llmcache-redis-connect");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Object connectLock = new Object();
+
+	private volatile @Nullable RedisConnection connection;
+
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+	private volatile @Nullable CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> connecting;
+
+	private volatile boolean firstConnect = true;
+
+	/**
+	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
+	 * connection from it (the shared native connection, unless the factory is set not to share)
+	 * @param keyPrefix prefix of every key written, such as {@code llmcache:}
+	 * @param timeout bound of every Redis call
+	 * @param retryInterval how long L2 is skipped after a failure before it is probed again
+	 */
+	public RedisTier(RedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
+			Duration retryInterval) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalArgumentException("llmcache's Redis tier needs Lettuce (LettuceConnectionFactory), not "
+					+ connectionFactory.getClass().getName() + "; set llmcache.redis.enabled=false to run on L1 only");
+		}
+		this.connectionFactory = lettuce;
+		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
+		this.generationPrefix = keyPrefix + "g:";
+		this.leasePrefix = keyPrefix + "l:";
+		this.timeoutMillis = timeout.toMillis();
+		this.availability = new RedisAvailability(retryInterval);
+		startConnecting();
+	}
+
+	/**
+	 * Read an entry and the current generation of its namespace.
+	 * @return the answer, or {@link Lookup#UNAVAILABLE} when Redis cannot answer in time
+	 */
+	public Lookup lookup(CacheKey key) {
+		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey(key.namespace()), entryKey(key)));
+		if (values == null) {
+			return Lookup.UNAVAILABLE;
+		}
+		long generation = parseGeneration(values.get(0).getValueOrElse(null));
+		return new Lookup(true, values.get(1).getValueOrElse(null), generation);
+	}
+
+	/** @return whether Redis stored it */
+	public boolean store(CacheKey key, byte[] bytes, long ttlMillis) {
+		if (ttlMillis <= 0) {
+			return false;
+		}
+		return call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
+	}
+
+	/** @return whether Redis answered (whether or not the entry existed) */
+	public boolean delete(CacheKey key) {
+		return call(c -> c.del(entryKey(key))) != null;
+	}
+
+	/**
+	 * Make every entry of the namespace unreachable at once.
+	 * @return the new generation, or -1 if Redis did not answer
+	 */
+	public long bumpGeneration(String namespace) {
+		Long generation = call(c -> c.incr(generationKey(namespace)));
+		return (generation != null) ? generation : -1;
+	}
+
+	/**
+	 * Take the per-key lease that lets one instance call the model for a key while the others wait.
+	 * @return whether this caller holds the lease now; false also when Redis did not answer
+	 */
+	public boolean tryLease(CacheKey key, byte[] token, long leaseMillis) {
+		return "OK".equals(call(c -> c.set(leaseKey(key), token, SetArgs.Builder.nx().px(leaseMillis))));
+	}
+
+	/** Whether some instance holds the lease of a key; false when Redis did not answer. */
+	public boolean isLeased(CacheKey key) {
+		Long exists = call(c -> c.exists(leaseKey(key)));
+		return exists != null && exists > 0;
+	}
+
+	/** Release a lease, only if this token still holds it (an expired lease may belong to another). */
+	public void releaseLease(CacheKey key, byte[] token) {
+		call(c -> c.eval(RELEASE_IF_HOLDER, io.lettuce.core.ScriptOutputType.INTEGER, new byte[][] { leaseKey(key) },
+				token));
+	}
+
+	/** Publish a message; false when Redis did not answer. */
+	public boolean publish(byte[] channel, byte[] message) {
+		return call(c -> c.publish(channel, message)) != null;
+	}
+
+	public RedisAvailability availability() {
+		return this.availability;
+	}
+
+	/** The Redis key of an entry, for tests and tools that inspect the store. */
+	public byte[] entryKey(CacheKey key) {
+		byte[] hash = key.hash().getBytes(StandardCharsets.US_ASCII);
+		byte[] result = new byte[this.entryPrefix.length + hash.length];
+		System.arraycopy(this.entryPrefix, 0, result, 0, this.entryPrefix.length);
+		System.arraycopy(hash, 0, result, this.entryPrefix.length, hash.length);
+		return result;
+	}
+
+	private byte[] leaseKey(CacheKey key) {
+		return (this.leasePrefix + key.hash()).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private byte[] generationKey(String namespace) {
+		return (this.generationPrefix + namespace).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static long parseGeneration(byte @Nullable [] value) {
+		if (value == null) {
+			return 0;
+		}
+		try {
+			return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private <T> @Nullable T call(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		if (!this.availability.permits()) {
+			return null;
+		}
+		RedisClusterAsyncCommands<byte[], byte[]> c = commands();
+		if (c == null) {
+			return null;
+		}
+		try {
+			T result = command.apply(c).get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+			this.availability.succeeded();
+			return result;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (Exception ex) {
+			this.availability.failed(ex);
+			return null;
+		}
+	}
+
+	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
+		if (c != null) {
+			return c;
+		}
+		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = startConnecting();
+		long wait = this.firstConnect ? Math.max(FIRST_CONNECT_WAIT.toMillis(), this.timeoutMillis) : this.timeoutMillis;
+		try {
+			return pending.get(wait, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (Exception ex) {
+			this.availability.failed(ex);
+			return null;
+		}
+		finally {
+			this.firstConnect = false;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> startConnecting() {
+		synchronized (this.connectLock) {
+			CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = this.connecting;
+			if (pending != null && (!pending.isDone() || !pending.isCompletedExceptionally())) {
+				return pending;
+			}
+			// A connection that cannot be opened blocks for the client's connect timeout: never on a caller.
+			pending = CompletableFuture.supplyAsync(() -> {
+				RedisConnection opened = this.connectionFactory.getConnection();
+				RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) opened
+					.getNativeConnection();
+				this.connection = opened;
+				this.commands = async;
+				return async;
+			}, this.connector);
+			this.connecting = pending;
+			return pending;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		RedisConnection opened = this.connection;
+		if (opened != null) {
+			try {
+				opened.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("llmcache: closing the Redis connection failed", ex);
+			}
+		}
+		this.connector.shutdownNow();
+	}
+
+	/**
+	 * What Redis said about one entry.
+	 *
+	 * @param available whether Redis answered at all
+	 * @param bytes the stored entry, null if absent
+	 * @param generation the namespace's current generation (0 if never cleared)
+	 */
+	public record Lookup(boolean available, byte @Nullable [] bytes, long generation) {
+
+		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1);
+
+	}
+
+}

@@ -1,0 +1,237 @@
+package dev.llmcache.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.llmcache.codec.JsonLlmCacheSerializer;
+import dev.llmcache.codec.ValueType;
+import dev.llmcache.key.CacheKey;
+import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.test.RedisServerProcess;
+import dev.llmcache.tier.LocalTier;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.TieredCache;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Coalescing of concurrent misses, in one JVM and across instances sharing a real Redis.
+ */
+class LlmCacheEngineTests {
+
+	private static final ValueType STRING = ValueType.of(String.class);
+
+	private static RedisServerProcess redis;
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	private final List<CallEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void flush() {
+		redis.flushAll();
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	@Test
+	void concurrentIdenticalMissesMakeOneCall() throws Throwable {
+		LlmCacheEngine engine = engine(false, FlightSettings.defaults());
+		AtomicInteger calls = new AtomicInteger();
+		List<Object> answers = runConcurrently(64, () -> engine.call(call("same"), () -> {
+			calls.incrementAndGet();
+			Thread.sleep(200);
+			return "the answer";
+		}));
+		assertThat(calls).hasValue(1);
+		assertThat(answers).hasSize(64).containsOnly("the answer");
+		assertThat(this.events.stream().filter(e -> e.outcome() == Outcome.MISS)).hasSize(1);
+		assertThat(this.events.stream().filter(e -> e.outcome() == Outcome.COALESCED)).hasSize(63);
+	}
+
+	@Test
+	void theLeadersExceptionReachesEveryWaiterAndNothingIsCached() throws Throwable {
+		LlmCacheEngine engine = engine(false, FlightSettings.defaults());
+		AtomicInteger calls = new AtomicInteger();
+		IllegalStateException failure = new IllegalStateException("model crashed");
+		List<Object> outcomes = runConcurrently(16, () -> {
+			try {
+				return engine.call(call("crash"), () -> {
+					calls.incrementAndGet();
+					Thread.sleep(200);
+					throw failure;
+				});
+			}
+			catch (Throwable ex) {
+				return ex;
+			}
+		});
+		assertThat(calls).hasValue(1);
+		assertThat(outcomes).hasSize(16).allSatisfy(outcome -> assertThat(outcome).isSameAs(failure));
+		assertThat(engine.call(call("crash"), () -> "recovered")).isEqualTo("recovered");
+	}
+
+	@Test
+	void aWaiterPastTheTimeoutCallsTheModelItself() throws Throwable {
+		LlmCacheEngine engine = engine(false, new FlightSettings(Duration.ofMillis(100), false, Duration.ofSeconds(5)));
+		CountDownLatch leaderStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<Object> leader = executor.submit(() -> {
+				try {
+					return engine.call(call("slow"), () -> {
+						leaderStarted.countDown();
+						release.await();
+						return "leader";
+					});
+				}
+				catch (Throwable ex) {
+					return ex;
+				}
+			});
+			leaderStarted.await();
+			Object waiter = engine.call(call("slow"), () -> "waiter went alone");
+			assertThat(waiter).isEqualTo("waiter went alone");
+			release.countDown();
+			assertThat(leader.get(5, TimeUnit.SECONDS)).isEqualTo("leader");
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void twoInstancesSharingRedisMakeOneCall() throws Throwable {
+		LlmCacheEngine first = engine(true, FlightSettings.defaults());
+		LlmCacheEngine second = engine(true, FlightSettings.defaults());
+		AtomicInteger calls = new AtomicInteger();
+		List<Object> answers = runConcurrently(32, () -> {
+			LlmCacheEngine engine = (Thread.currentThread().getId() % 2 == 0) ? first : second;
+			return engine.call(call("shared"), () -> {
+				calls.incrementAndGet();
+				Thread.sleep(300);
+				return "one answer";
+			});
+		});
+		assertThat(calls).hasValue(1);
+		assertThat(answers).containsOnly("one answer");
+	}
+
+	@Test
+	void whenTheLeaseHolderDiesAnotherInstanceTakesOverAfterTheLeaseExpires() throws Throwable {
+		LlmCacheEngine survivor = engine(true, new FlightSettings(Duration.ofSeconds(10), true, Duration.ofMillis(500)));
+		RedisTier redisTier = survivor.cache().redis();
+		CacheKey key = call("orphaned").key();
+		// An instance that took the lease and died without releasing it.
+		assertThat(redisTier.tryLease(key, "dead-instance".getBytes(StandardCharsets.US_ASCII), 700)).isTrue();
+		long start = System.nanoTime();
+		Object answer = survivor.call(call("orphaned"), () -> "taken over");
+		long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+		assertThat(answer).isEqualTo("taken over");
+		assertThat(waitedMillis).as("waited for the dead holder's lease to expire").isGreaterThanOrEqualTo(500);
+		assertThat(redisTier.isLeased(key)).as("the survivor released its own lease").isFalse();
+	}
+
+	@Test
+	void aLeaseIsReleasedOnlyByItsHolder() {
+		RedisTier redisTier = engine(true, FlightSettings.defaults()).cache().redis();
+		CacheKey key = call("lease").key();
+		assertThat(redisTier.tryLease(key, "a".getBytes(StandardCharsets.US_ASCII), 10_000)).isTrue();
+		assertThat(redisTier.tryLease(key, "b".getBytes(StandardCharsets.US_ASCII), 10_000)).isFalse();
+		redisTier.releaseLease(key, "b".getBytes(StandardCharsets.US_ASCII));
+		assertThat(redisTier.isLeased(key)).isTrue();
+		redisTier.releaseLease(key, "a".getBytes(StandardCharsets.US_ASCII));
+		assertThat(redisTier.isLeased(key)).isFalse();
+	}
+
+	private LlmCacheEngine engine(boolean withRedis, FlightSettings flight) {
+		RedisTier redisTier = null;
+		if (withRedis) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(redis.host(), redis.port()));
+			factory.afterPropertiesSet();
+			factory.start();
+			RedisTier tier = new RedisTier(factory, "engine:", Duration.ofMillis(500), Duration.ofMillis(200));
+			this.resources.add(factory::destroy);
+			this.resources.add(tier::destroy);
+			redisTier = tier;
+		}
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), redisTier, new JsonLlmCacheSerializer(), 0);
+		return new LlmCacheEngine(cache, CacheabilityPolicy.defaults(), new LoggingLlmCacheErrorHandler(), flight,
+				this.events::add);
+	}
+
+	private static CachedCall call(String id) {
+		String hash = String.format("%064x", new java.math.BigInteger(1, id.getBytes(StandardCharsets.UTF_8)));
+		return new CachedCall(new CacheKey("ns", null, hash.substring(hash.length() - 64)), STRING,
+				Duration.ofMinutes(5));
+	}
+
+	@FunctionalInterface
+	interface Task {
+
+		Object run() throws Throwable;
+
+	}
+
+	private static List<Object> runConcurrently(int threads, Task task) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		try {
+			List<Future<Object>> futures = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				futures.add(executor.submit(() -> {
+					start.await();
+					try {
+						return task.run();
+					}
+					catch (Throwable ex) {
+						return ex;
+					}
+				}));
+			}
+			start.countDown();
+			List<Object> results = new ArrayList<>();
+			for (Future<Object> future : futures) {
+				results.add(future.get(30, TimeUnit.SECONDS));
+			}
+			return results;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package dev.llmcache.tier;
+
+import dev.llmcache.codec.CachedValue;
+import dev.llmcache.codec.TokenUsage;
+import dev.llmcache.key.CacheKey;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalTierTests {
+
+	@Test
+	void boundedByStoredBytesNotByCount() {
+		LocalTier tier = new LocalTier(10_000);
+		for (int i = 0; i < 100; i++) {
+			tier.put(key("ns", i), value("v" + i, 60_000, 1_000));
+		}
+		tier.cleanUp();
+		assertThat(tier.weightedSize()).isLessThanOrEqualTo(10_000);
+		assertThat(tier.estimatedSize()).isLessThanOrEqualTo(10);
+	}
+
+	@Test
+	void anEntryIsNeverServedAfterItsOwnExpiry() throws InterruptedException {
+		LocalTier tier = new LocalTier(1_000_000);
+		tier.put(key("ns", 1), value("short", 150, 10));
+		tier.put(key("ns", 2), value("long", 60_000, 10));
+		assertThat(tier.get(key("ns", 1))).isNotNull();
+		Thread.sleep(250);
+		assertThat(tier.get(key("ns", 1))).isNull();
+		assertThat(tier.get(key("ns", 2)).value()).isEqualTo("long");
+	}
+
+	@Test
+	void anAlreadyExpiredEntryIsNotStored() {
+		LocalTier tier = new LocalTier(1_000_000);
+		long now = System.currentTimeMillis();
+		tier.put(key("ns", 1), new CachedValue("old", null, TokenUsage.UNKNOWN, now - 2000, now - 1000, 0, 10));
+		assertThat(tier.get(key("ns", 1))).isNull();
+	}
+
+	@Test
+	void invalidateNamespaceLeavesOtherNamespaces() {
+		LocalTier tier = new LocalTier(1_000_000);
+		tier.put(key("a", 1), value("a1", 60_000, 10));
+		tier.put(key("a", 2), value("a2", 60_000, 10));
+		tier.put(key("b", 1), value("b1", 60_000, 10));
+		tier.invalidateNamespace("a");
+		assertThat(tier.get(key("a", 1))).isNull();
+		assertThat(tier.get(key("a", 2))).isNull();
+		assertThat(tier.get(key("b", 1)).value()).isEqualTo("b1");
+	}
+
+	static CacheKey key(String namespace, int i) {
+		return new CacheKey(namespace, null, String.format("%064x", i));
+	}
+
+	static CachedValue value(String text, long ttlMillis, int bytes) {
+		long now = System.currentTimeMillis();
+		return new CachedValue(text, null, TokenUsage.UNKNOWN, now, now + ttlMillis, 0, bytes);
+	}
+
+}
