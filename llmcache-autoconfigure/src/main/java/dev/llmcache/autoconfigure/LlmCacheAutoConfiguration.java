@@ -1,11 +1,15 @@
 package dev.llmcache.autoconfigure;
 
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.coherence.RedisL1Coherence;
 import dev.llmcache.codec.LlmCacheSerializer;
+import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.FlightSettings;
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.engine.LlmCacheErrorHandler;
@@ -41,6 +45,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Auto-configuration of {@code @LlmCached}: keys, tiers (Caffeine L1, Redis L2 when the
@@ -155,11 +160,29 @@ public class LlmCacheAutoConfiguration {
 		return engine;
 	}
 
+	@Bean(destroyMethod = "shutdown")
+	ThreadPoolExecutor llmCacheIoExecutor(LlmCacheProperties properties) {
+		int threads = properties.getAsync().getIoThreads();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(properties.getAsync().getIoQueueCapacity()), new CustomizableThreadFactory(
+						"llmcache-io-"));
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Bean
+	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine,
+			ThreadPoolExecutor llmCacheIoExecutor) {
+		LlmCacheProperties.Async async = properties.getAsync();
+		return new AsyncCalls(engine, llmCacheIoExecutor, properties.getSingleFlight().getTimeout(),
+				async.getReplayChunkSize(), async.getReplayChunkDelay());
+	}
+
 	@Bean
 	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheOperationSource operationSource,
 			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine,
-			LlmCacheErrorHandler errorHandler) {
-		return new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine, errorHandler);
+			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler) {
+		return new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine, asyncCalls, errorHandler);
 	}
 
 	@Bean

@@ -40,6 +40,8 @@ public class LlmCacheProperties {
 
 	private final SingleFlight singleFlight = new SingleFlight();
 
+	private final Async async = new Async();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -94,6 +96,59 @@ public class LlmCacheProperties {
 
 	public SingleFlight getSingleFlight() {
 		return this.singleFlight;
+	}
+
+	public Async getAsync() {
+		return this.async;
+	}
+
+	/** CompletableFuture, Mono and Flux results. */
+	public static class Async {
+
+		/** Threads that run cache I/O for asynchronous and streaming calls, off the callers' threads. */
+		private int ioThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+		/** Cache operations that may wait for an I/O thread; past it, calls go to the model uncached. */
+		private int ioQueueCapacity = 10_000;
+
+		/** Characters per chunk when a cached answer is replayed as a stream; 0 replays it in one chunk. */
+		private int replayChunkSize = 0;
+
+		/** Pause between replayed chunks, for UIs that expect typing; 0 for none. */
+		private Duration replayChunkDelay = Duration.ZERO;
+
+		public int getIoThreads() {
+			return this.ioThreads;
+		}
+
+		public void setIoThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+		}
+
+		public int getIoQueueCapacity() {
+			return this.ioQueueCapacity;
+		}
+
+		public void setIoQueueCapacity(int ioQueueCapacity) {
+			this.ioQueueCapacity = ioQueueCapacity;
+		}
+
+		public int getReplayChunkSize() {
+			return this.replayChunkSize;
+		}
+
+		public void setReplayChunkSize(int replayChunkSize) {
+			this.replayChunkSize = replayChunkSize;
+		}
+
+		public Duration getReplayChunkDelay() {
+			return this.replayChunkDelay;
+		}
+
+		public void setReplayChunkDelay(Duration replayChunkDelay) {
+			this.replayChunkDelay = replayChunkDelay;
+		}
+
 	}
 
 	/** Coalescing of concurrent identical misses. */

@@ -3,6 +3,7 @@ package dev.llmcache.autoconfigure;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.annotation.LlmCached;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,15 +148,21 @@ class LlmCacheAutoConfigurationTests {
 	}
 
 	@Test
-	void asyncReturnTypesFailAtStartup() {
+	void unsupportedAsyncReturnTypesFailAtStartup() {
 		this.runner.withBean(FutureService.class).run(context -> assertThat(context).getFailure()
 			.rootCause()
 			.hasMessage("dev.llmcache.autoconfigure.LlmCacheAutoConfigurationTests$FutureService.ask(String) returns "
-					+ "java.util.concurrent.CompletableFuture: asynchronous and streaming return types are not supported "
-					+ "by @LlmCached yet; return the value itself (String, ChatResponse or a Jackson-serializable type)"));
-		this.runner.withBean(MonoService.class).run(context -> assertThat(context).getFailure()
+					+ "java.util.concurrent.Future: @LlmCached supports CompletableFuture, Mono and Flux among "
+					+ "asynchronous types; return one of those or the value itself"));
+		this.runner.withBean(FluxOfIntegerService.class).run(context -> assertThat(context).getFailure()
 			.rootCause()
-			.hasMessageContaining("MonoService.ask(String) returns reactor.core.publisher.Mono: asynchronous"));
+			.hasMessage("dev.llmcache.autoconfigure.LlmCacheAutoConfigurationTests$FluxOfIntegerService.ask(String) "
+					+ "returns Flux<Integer>: a stream is cached as Flux<String> or Flux<ChatResponse> only"));
+		this.runner.withBean(MonoOfObjectService.class).run(context -> assertThat(context).getFailure()
+			.rootCause()
+			.hasMessage("dev.llmcache.autoconfigure.LlmCacheAutoConfigurationTests$MonoOfObjectService.ask(String) "
+					+ "returns reactor.core.publisher.Mono<java.lang.Object>: declare the concrete type @LlmCached "
+					+ "should store and read back"));
 	}
 
 	@Test
@@ -198,16 +206,25 @@ class LlmCacheAutoConfigurationTests {
 	static class FutureService {
 
 		@LlmCached
-		public CompletableFuture<String> ask(String question) {
+		public Future<String> ask(String question) {
 			return CompletableFuture.completedFuture(question);
 		}
 
 	}
 
-	static class MonoService {
+	static class FluxOfIntegerService {
 
 		@LlmCached
-		public Mono<String> ask(String question) {
+		public Flux<Integer> ask(String question) {
+			return Flux.just(1);
+		}
+
+	}
+
+	static class MonoOfObjectService {
+
+		@LlmCached
+		public Mono<Object> ask(String question) {
 			return Mono.just(question);
 		}
 

@@ -209,7 +209,7 @@ public final class LlmCacheEngine {
 		return result;
 	}
 
-	private @Nullable CachedValue store(CachedCall call, @Nullable Object result, TieredCache.Lookup lookup,
+	@Nullable CachedValue store(CachedCall call, @Nullable Object result, TieredCache.Lookup lookup,
 			LlmCacheControl control) {
 		String reason = this.policy.reasonNotToStore(result);
 		if (reason != null) {
@@ -243,7 +243,7 @@ public final class LlmCacheEngine {
 		return lookup(call, true);
 	}
 
-	private TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
+	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
 		try {
 			return this.cache.get(call.key(), call.type(), readL1);
 		}
@@ -253,12 +253,12 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	private void notify(CachedCall call, Outcome outcome, @Nullable CachedValue entry, long start, long modelNanos,
+	void notify(CachedCall call, Outcome outcome, @Nullable CachedValue entry, long start, long modelNanos,
 			@Nullable Double similarity) {
 		safeNotify(new CallEvent(call.namespace(), outcome, entry, System.nanoTime() - start, modelNanos, similarity));
 	}
 
-	private @Nullable SemanticQuery semanticQuery(CachedCall call, LlmCacheControl control) {
+	@Nullable SemanticQuery semanticQuery(CachedCall call, LlmCacheControl control) {
 		SemanticQuery query = call.semantic();
 		if (query == null || this.semanticTier == null || control.isSemanticOff()) {
 			return null;
@@ -267,7 +267,7 @@ public final class LlmCacheEngine {
 		return (minSimilarity != null && minSimilarity > query.threshold()) ? query.withThreshold(minSimilarity) : query;
 	}
 
-	private SemanticTier.@Nullable Match findSemantic(CachedCall call, SemanticQuery query) {
+	SemanticTier.@Nullable Match findSemantic(CachedCall call, SemanticQuery query) {
 		try {
 			return this.semanticTier.find(call, query);
 		}
@@ -277,7 +277,7 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	private void shadowed(CachedCall call, SemanticQuery query, SemanticTier.Match match, @Nullable Object result) {
+	void shadowed(CachedCall call, SemanticQuery query, SemanticTier.Match match, @Nullable Object result) {
 		try {
 			this.semanticTier.shadowed(call, query, match, result);
 		}
@@ -286,7 +286,7 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	private void safeNotify(CallEvent event) {
+	void safeNotify(CallEvent event) {
 		if (!this.observations.isNoop()) {
 			observeOutcome(event);
 		}

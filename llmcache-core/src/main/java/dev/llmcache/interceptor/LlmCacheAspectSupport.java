@@ -1,9 +1,12 @@
 package dev.llmcache.interceptor;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.CachedCall;
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.engine.LlmCacheErrorHandler;
@@ -13,6 +16,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The behaviour behind {@code @LlmCached} and {@code @LlmCacheEvict}, kept apart from the AOP
@@ -35,16 +40,20 @@ public class LlmCacheAspectSupport {
 
 	private final LlmCacheEngine engine;
 
+	private final AsyncCalls asyncCalls;
+
 	private final LlmCacheErrorHandler errorHandler;
 
 	private final Set<Method> warnedExpressions = ConcurrentHashMap.newKeySet();
 
 	public LlmCacheAspectSupport(LlmCacheOperationSource operationSource, OperationKeyResolver keyResolver,
-			LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine, LlmCacheErrorHandler errorHandler) {
+			LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine, AsyncCalls asyncCalls,
+			LlmCacheErrorHandler errorHandler) {
 		this.operationSource = operationSource;
 		this.keyResolver = keyResolver;
 		this.evaluator = evaluator;
 		this.engine = engine;
+		this.asyncCalls = asyncCalls;
 		this.errorHandler = errorHandler;
 	}
 
@@ -83,7 +92,34 @@ public class LlmCacheAspectSupport {
 		}
 		CachedCall call = new CachedCall(key, operation.valueType(), operation.ttl(),
 				result -> passesUnless(operation, result, args, target), null);
-		return this.engine.call(call, invoker);
+		return switch (operation.returnKind()) {
+			case VALUE -> this.engine.call(call, invoker);
+			case FUTURE -> this.asyncCalls.future(call,
+					() -> ((CompletionStage<?>) invokeUnchecked(invoker)).toCompletableFuture());
+			case MONO -> this.asyncCalls.mono(call, () -> (Mono<?>) invokeUnchecked(invoker));
+			case FLUX_OF_STRING -> this.asyncCalls.flux(call, false, () -> (Flux<?>) invokeUnchecked(invoker));
+			case FLUX_OF_CHAT_RESPONSE -> this.asyncCalls.flux(call, true, () -> (Flux<?>) invokeUnchecked(invoker));
+		};
+	}
+
+	/**
+	 * Invoke a method whose result is asynchronous: a synchronous exception then reaches the caller
+	 * through the future or stream, as the lookup before it already ran asynchronously.
+	 */
+	private static Object invokeUnchecked(LlmCacheEngine.Invoker invoker) {
+		try {
+			Object result = invoker.invoke();
+			if (result == null) {
+				throw new IllegalStateException("an @LlmCached method returned null instead of a future or stream");
+			}
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
 	}
 
 	private boolean passesUnless(LlmCachedOperation operation, @Nullable Object result, @Nullable Object[] args,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -15,7 +16,9 @@ import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
@@ -108,7 +111,8 @@ public class LlmCacheOperationSource {
 	}
 
 	private LlmCachedOperation cachedOperation(Method method, Method annotated, LlmCached annotation) {
-		checkReturnType(method);
+		ReturnKind returnKind = returnKind(method);
+		ValueType valueType = valueType(method, returnKind);
 		if (annotation.semantic() && !this.semanticAvailable) {
 			throw new IllegalStateException(describe(method) + " sets @LlmCached(semantic = true), but no semantic "
 					+ "tier is configured; add an EmbeddingModel and the llmcache semantic module, or remove semantic = true");
@@ -127,8 +131,7 @@ public class LlmCacheOperationSource {
 				annotation.semantic(), this.evaluator.parse(annotation.key(), "key", method),
 				this.evaluator.parse(annotation.partition(), "partition", method),
 				this.evaluator.parse(annotation.condition(), "condition", method),
-				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature,
-				ValueType.of(method.getGenericReturnType()));
+				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature, valueType, returnKind);
 		if (operation.key() == null) {
 			this.keyGenerator.validate(method);
 		}
@@ -150,21 +153,50 @@ public class LlmCacheOperationSource {
 		return operation;
 	}
 
-	private static void checkReturnType(Method method) {
+	private static ReturnKind returnKind(Method method) {
 		Class<?> type = method.getReturnType();
 		if (type == void.class || type == Void.class) {
 			throw new IllegalStateException(describe(method) + " returns void: @LlmCached has nothing to cache");
 		}
-		if (type == Object.class || type == Optional.class) {
-			throw new IllegalStateException(describe(method) + " returns " + type.getSimpleName()
+		if (type == CompletableFuture.class || type == CompletionStage.class) {
+			return ReturnKind.FUTURE;
+		}
+		if (isReactorType(type, "reactor.core.publisher.Mono")) {
+			return ReturnKind.MONO;
+		}
+		if (isReactorType(type, "reactor.core.publisher.Flux")) {
+			Class<?> element = ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class);
+			if (element == String.class) {
+				return ReturnKind.FLUX_OF_STRING;
+			}
+			if (ChatResponse.class.isAssignableFrom(element)) {
+				return ReturnKind.FLUX_OF_CHAT_RESPONSE;
+			}
+			throw new IllegalStateException(describe(method) + " returns Flux<" + element.getSimpleName()
+					+ ">: a stream is cached as Flux<String> or Flux<ChatResponse> only");
+		}
+		if (Future.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type) || isReactive(type)
+				|| BaseStream.class.isAssignableFrom(type)) {
+			throw new IllegalStateException(describe(method) + " returns " + type.getName()
+					+ ": @LlmCached supports CompletableFuture, Mono and Flux among asynchronous types; "
+					+ "return one of those or the value itself");
+		}
+		return ReturnKind.VALUE;
+	}
+
+	private static ValueType valueType(Method method, ReturnKind kind) {
+		java.lang.reflect.Type type = (kind == ReturnKind.VALUE) ? method.getGenericReturnType()
+				: ResolvableType.forMethodReturnType(method).getGeneric(0).getType();
+		Class<?> raw = ResolvableType.forType(type).resolve(Object.class);
+		if (raw == Object.class || raw == Optional.class || raw == Void.class) {
+			throw new IllegalStateException(describe(method) + " returns " + ResolvableType.forMethodReturnType(method)
 					+ ": declare the concrete type @LlmCached should store and read back");
 		}
-		if (CompletionStage.class.isAssignableFrom(type) || Future.class.isAssignableFrom(type)
-				|| isReactive(type) || BaseStream.class.isAssignableFrom(type)) {
-			throw new IllegalStateException(describe(method) + " returns " + type.getName()
-					+ ": asynchronous and streaming return types are not supported by @LlmCached yet; "
-					+ "return the value itself (String, ChatResponse or a Jackson-serializable type)");
-		}
+		return ValueType.of(type);
+	}
+
+	private static boolean isReactorType(Class<?> type, String name) {
+		return type.getName().equals(name);
 	}
 
 	private static boolean isReactive(Class<?> type) {

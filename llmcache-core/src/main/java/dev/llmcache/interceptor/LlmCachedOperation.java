@@ -21,11 +21,14 @@ import org.springframework.expression.Expression;
  * @param condition SpEL that must hold for the cache to be used, or null
  * @param unless SpEL over {@code #result} vetoing a store, or null
  * @param maxTemperature highest requested temperature still cached
- * @param valueType the declared return type
+ * @param valueType the type of the value stored: the declared return type, or the element type of
+ * a future, Mono or Flux
+ * @param returnKind how the method hands over its result
  */
 public record LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
 		@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
-		@Nullable Expression unless, double maxTemperature, ValueType valueType) implements KeyedOperation {
+		@Nullable Expression unless, double maxTemperature, ValueType valueType, ReturnKind returnKind)
+		implements KeyedOperation {
 
 	@Override
 	public String toString() {
