@@ -52,6 +52,10 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	private final @Nullable Disposable connectionEvents;
 
+	private final Thread subscriber;
+
+	private volatile boolean destroyed;
+
 	/**
 	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
@@ -66,7 +70,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		this.container.setRecoveryInterval(1000);
 		this.container.addMessageListener(this, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
-		this.container.start();
+		this.subscriber = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
+		this.subscriber.setDaemon(true);
+		this.subscriber.start();
 		this.connectionEvents = subscribeToConnectionEvents(connectionFactory);
 		cache.setBroadcaster(this);
 	}
@@ -124,6 +130,36 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		}
 	}
 
+	/**
+	 * The container fails to start while Redis is unreachable, and an application must start
+	 * without Redis: keep trying in the background. Once started, the container recovers by itself.
+	 */
+	private void subscribeUntilStarted() {
+		boolean warned = false;
+		while (!this.destroyed) {
+			try {
+				this.container.start();
+				if (warned) {
+					logger.info("llmcache: subscribed to L1 invalidations");
+				}
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!warned) {
+					logger.warn("llmcache: cannot subscribe to L1 invalidations yet (" + ex.getMessage()
+							+ "); retrying in the background");
+					warned = true;
+				}
+				try {
+					Thread.sleep(1000);
+				}
+				catch (InterruptedException interrupted) {
+					return;
+				}
+			}
+		}
+	}
+
 	private @Nullable Disposable subscribeToConnectionEvents(LettuceConnectionFactory connectionFactory) {
 		try {
 			return connectionFactory.getRequiredNativeClient()
@@ -150,6 +186,8 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	@Override
 	public void destroy() throws Exception {
+		this.destroyed = true;
+		this.subscriber.interrupt();
 		if (this.connectionEvents != null) {
 			this.connectionEvents.dispose();
 		}
