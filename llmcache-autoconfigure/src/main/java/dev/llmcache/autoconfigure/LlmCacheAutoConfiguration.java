@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.LlmCacheManager;
+import dev.llmcache.codec.EncryptingLlmCacheSerializer;
 import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.coherence.RedisL1Coherence;
 import dev.llmcache.codec.LlmCacheSerializer;
@@ -85,7 +86,8 @@ public class LlmCacheAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static LlmCacheOperationSource llmCacheOperationSource(LlmCacheProperties properties,
 			LlmCacheExpressionEvaluator evaluator, LlmCacheKeyGenerator keyGenerator) {
-		return new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(), properties.getMaxTemperature()),
+		return new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(), properties.getMaxTemperature(),
+				properties.isRequirePartition()),
 				evaluator, keyGenerator);
 	}
 
@@ -138,7 +140,13 @@ public class LlmCacheAutoConfiguration {
 							: "no Redis connection factory (set spring.data.redis.*)";
 			logger.info("llmcache: caching in L1 only (in-process): " + why);
 		}
-		return new TieredCache(l1, l2, serializer, properties.getRedis().getTtlJitter());
+		LlmCacheProperties.Encryption encryption = properties.getEncryption();
+		LlmCacheSerializer stored = encryption.isEnabled()
+				? new EncryptingLlmCacheSerializer(serializer, encryption.getKeys(), encryption.getActiveKeyId())
+				: serializer;
+		TieredCache cache = new TieredCache(l1, l2, stored, properties.getRedis().getTtlJitter());
+		cache.setMaxValueBytes(properties.getMaxValueBytes().toBytes());
+		return cache;
 	}
 
 	@Bean
@@ -179,10 +187,13 @@ public class LlmCacheAutoConfiguration {
 	}
 
 	@Bean
-	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheOperationSource operationSource,
+	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheProperties properties, LlmCacheOperationSource operationSource,
 			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine,
 			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler) {
-		return new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine, asyncCalls, errorHandler);
+		LlmCacheAspectSupport support = new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine,
+				asyncCalls, errorHandler);
+		support.setRequirePartition(properties.isRequirePartition());
+		return support;
 	}
 
 	@Bean

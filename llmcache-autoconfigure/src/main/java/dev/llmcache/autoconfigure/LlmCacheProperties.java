@@ -2,7 +2,9 @@ package dev.llmcache.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.llmcache.policy.CacheabilityPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,6 +34,15 @@ public class LlmCacheProperties {
 	/** Finish reasons (compared ignoring case) after which a chat response may be stored. */
 	private List<String> normalFinishReasons = new ArrayList<>(CacheabilityPolicy.DEFAULT_NORMAL_FINISH_REASONS);
 
+	/** Largest stored entry; a larger result is returned to its caller but not stored. */
+	private DataSize maxValueBytes = DataSize.ofMegabytes(1);
+
+	/**
+	 * Multi-tenant mode: every @LlmCached method must declare a partition, and a call whose
+	 * partition evaluates to nothing fails instead of bypassing the cache.
+	 */
+	private boolean requirePartition = false;
+
 	private final Normalize normalize = new Normalize();
 
 	private final L1 l1 = new L1();
@@ -41,6 +52,8 @@ public class LlmCacheProperties {
 	private final SingleFlight singleFlight = new SingleFlight();
 
 	private final Async async = new Async();
+
+	private final Encryption encryption = new Encryption();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -82,6 +95,22 @@ public class LlmCacheProperties {
 		this.normalFinishReasons = normalFinishReasons;
 	}
 
+	public DataSize getMaxValueBytes() {
+		return this.maxValueBytes;
+	}
+
+	public void setMaxValueBytes(DataSize maxValueBytes) {
+		this.maxValueBytes = maxValueBytes;
+	}
+
+	public boolean isRequirePartition() {
+		return this.requirePartition;
+	}
+
+	public void setRequirePartition(boolean requirePartition) {
+		this.requirePartition = requirePartition;
+	}
+
 	public Normalize getNormalize() {
 		return this.normalize;
 	}
@@ -100,6 +129,48 @@ public class LlmCacheProperties {
 
 	public Async getAsync() {
 		return this.async;
+	}
+
+	public Encryption getEncryption() {
+		return this.encryption;
+	}
+
+	/** Encryption of the values stored in Redis (AES-256-GCM). */
+	public static class Encryption {
+
+		/** Whether values stored in Redis are encrypted. */
+		private boolean enabled = false;
+
+		/** Id of the key new entries are encrypted with; older entries name their own key id. */
+		private String activeKeyId = "";
+
+		/** Keys by id, each 32 bytes in base64; keep retired keys here until their entries expire. */
+		private Map<String, String> keys = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getActiveKeyId() {
+			return this.activeKeyId;
+		}
+
+		public void setActiveKeyId(String activeKeyId) {
+			this.activeKeyId = activeKeyId;
+		}
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(Map<String, String> keys) {
+			this.keys = keys;
+		}
+
 	}
 
 	/** CompletableFuture, Mono and Flux results. */

@@ -1,5 +1,7 @@
 package dev.llmcache.codec;
 
+import dev.llmcache.key.CacheKey;
+
 /**
  * Turns cache entries into the bytes stored in the shared tier and back.
  *
@@ -24,5 +26,18 @@ public interface LlmCacheSerializer {
 	 * @throws UndecodableEntryException if the bytes are not an entry of this format for this type
 	 */
 	CachedValue deserialize(byte[] bytes, ValueType type) throws UndecodableEntryException;
+
+	/**
+	 * Encode the entry stored under a key. Serializers that can bind the stored bytes to their key
+	 * (such as an encrypting one) override this, so that bytes copied under another key do not decode.
+	 */
+	default byte[] serialize(CachedValue entry, ValueType type, CacheKey key) {
+		return serialize(entry, type);
+	}
+
+	/** Decode the bytes read under a key; see {@link #serialize(CachedValue, ValueType, CacheKey)}. */
+	default CachedValue deserialize(byte[] bytes, ValueType type, CacheKey key) throws UndecodableEntryException {
+		return deserialize(bytes, type);
+	}
 
 }

@@ -46,6 +46,8 @@ public class LlmCacheAspectSupport {
 
 	private final Set<Method> warnedExpressions = ConcurrentHashMap.newKeySet();
 
+	private volatile boolean requirePartition;
+
 	public LlmCacheAspectSupport(LlmCacheOperationSource operationSource, OperationKeyResolver keyResolver,
 			LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine, AsyncCalls asyncCalls,
 			LlmCacheErrorHandler errorHandler) {
@@ -55,6 +57,14 @@ public class LlmCacheAspectSupport {
 		this.engine = engine;
 		this.asyncCalls = asyncCalls;
 		this.errorHandler = errorHandler;
+	}
+
+	/**
+	 * Multi-tenant mode: a call whose partition evaluates to nothing fails with an
+	 * {@link IllegalStateException} instead of bypassing the cache.
+	 */
+	public void setRequirePartition(boolean requirePartition) {
+		this.requirePartition = requirePartition;
 	}
 
 	public @Nullable Object execute(LlmCacheEngine.Invoker invoker, @Nullable Object target, Method method,
@@ -84,10 +94,18 @@ public class LlmCacheAspectSupport {
 			key = this.keyResolver.keyFor(operation, args, context);
 		}
 		catch (EvaluationException ex) {
+			if (this.requirePartition) {
+				throw new IllegalStateException("The partition of " + LlmCacheOperationSource.describe(operation.method())
+						+ " could not be evaluated and llmcache.require-partition=true: refusing the call", ex);
+			}
 			warnExpressionFailure(operation, ex);
 			return this.engine.bypass(operation.namespace(), invoker);
 		}
 		if (key == null) {
+			if (this.requirePartition) {
+				throw new IllegalStateException("The partition of " + LlmCacheOperationSource.describe(operation.method())
+						+ " evaluated to nothing and llmcache.require-partition=true: refusing the call");
+			}
 			return this.engine.bypass(operation.namespace(), invoker);
 		}
 		CachedCall call = new CachedCall(key, operation.valueType(), operation.ttl(),

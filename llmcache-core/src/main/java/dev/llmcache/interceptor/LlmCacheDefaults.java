@@ -7,8 +7,9 @@ import java.time.Duration;
  *
  * @param ttl the entry lifetime ({@code llmcache.ttl})
  * @param maxTemperature the highest requested temperature still cached ({@code llmcache.max-temperature})
+ * @param requirePartition whether every method must be partitioned ({@code llmcache.require-partition})
  */
-public record LlmCacheDefaults(Duration ttl, double maxTemperature) {
+public record LlmCacheDefaults(Duration ttl, double maxTemperature, boolean requirePartition) {
 
 	public LlmCacheDefaults {
 		if (ttl.isNegative() || ttl.isZero()) {
@@ -20,7 +21,7 @@ public record LlmCacheDefaults(Duration ttl, double maxTemperature) {
 	}
 
 	public static LlmCacheDefaults standard() {
-		return new LlmCacheDefaults(Duration.ofHours(1), 0.0);
+		return new LlmCacheDefaults(Duration.ofHours(1), 0.0, false);
 	}
 
 }

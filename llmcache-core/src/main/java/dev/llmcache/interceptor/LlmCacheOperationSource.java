@@ -132,6 +132,10 @@ public class LlmCacheOperationSource {
 				this.evaluator.parse(annotation.partition(), "partition", method),
 				this.evaluator.parse(annotation.condition(), "condition", method),
 				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature, valueType, returnKind);
+		if (this.defaults.requirePartition() && operation.partition() == null) {
+			throw new IllegalStateException(describe(method) + " has no partition, but llmcache.require-partition=true: "
+					+ "set @LlmCached(partition = \"...\") so that tenants never share entries");
+		}
 		if (operation.key() == null) {
 			this.keyGenerator.validate(method);
 		}

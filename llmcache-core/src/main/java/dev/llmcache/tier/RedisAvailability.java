@@ -25,6 +25,8 @@ public final class RedisAvailability {
 
 	private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
+	private final java.util.concurrent.atomic.AtomicBoolean refusing = new java.util.concurrent.atomic.AtomicBoolean();
+
 	public RedisAvailability(Duration retryInterval) {
 		this.retryIntervalMillis = retryInterval.toMillis();
 	}
@@ -53,6 +55,29 @@ public final class RedisAvailability {
 			logger.warn("llmcache: Redis is unavailable (" + reason + "); calls go on through L1 and the model, "
 					+ "and L2 is tried again every " + this.retryIntervalMillis + " ms");
 		}
+	}
+
+	/**
+	 * Redis answered a command with an error: it is up, but refuses (full under {@code noeviction},
+	 * a missing ACL permission). One WARN per episode; the episode ends with the next accepted write.
+	 */
+	public void refused(Exception ex) {
+		if (this.refusing.compareAndSet(false, true)) {
+			logger.warn("llmcache: Redis refuses commands (" + describe(ex) + "); calls go on, results are not "
+					+ "shared until Redis accepts writes again");
+		}
+	}
+
+	/** A write was accepted: a refusal episode, if any, is over. */
+	public void accepted() {
+		if (this.refusing.get() && this.refusing.compareAndSet(true, false)) {
+			logger.info("llmcache: Redis accepts writes again");
+		}
+	}
+
+	/** Whether Redis is refusing writes right now. */
+	public boolean isRefusing() {
+		return this.refusing.get();
 	}
 
 	public boolean isUp() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 
 import dev.llmcache.key.CacheKey;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -113,7 +115,11 @@ public final class RedisTier implements DisposableBean {
 		if (ttlMillis <= 0) {
 			return false;
 		}
-		return call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
+		boolean stored = call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
+		if (stored) {
+			this.availability.accepted();
+		}
+		return stored;
 	}
 
 	/** @return whether Redis answered (whether or not the entry existed) */
@@ -203,6 +209,17 @@ public final class RedisTier implements DisposableBean {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (ExecutionException ex) {
+			// Redis answered with an error (full under noeviction, a missing permission): it is up,
+			// so reads go on; only the refused command is skipped.
+			if (ex.getCause() instanceof RedisCommandExecutionException refusal) {
+				this.availability.refused(refusal);
+			}
+			else {
+				this.availability.failed(ex);
+			}
 			return null;
 		}
 		catch (Exception ex) {

@@ -37,6 +37,10 @@ public final class TieredCache {
 
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
+	private volatile long maxValueBytes = Long.MAX_VALUE;
+
+	private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
+
 	/**
 	 * @param local L1, or null to run without it
 	 * @param redis L2, or null to run without it
@@ -53,6 +57,19 @@ public final class TieredCache {
 		this.redis = redis;
 		this.serializer = serializer;
 		this.ttlJitter = ttlJitter;
+	}
+
+	/**
+	 * Largest encoded entry stored; a larger result is still returned to its caller, but not stored,
+	 * so that one huge answer cannot evict thousands of small ones.
+	 */
+	public void setMaxValueBytes(long maxValueBytes) {
+		this.maxValueBytes = maxValueBytes;
+	}
+
+	/** How many results were not stored because they exceeded the maximum size. */
+	public long oversizedValues() {
+		return this.oversized.get();
 	}
 
 	/** Where evictions and clears are announced to other instances; none by default. */
@@ -104,7 +121,13 @@ public final class TieredCache {
 		long lifetime = jittered(ttl.toMillis());
 		long generation = Math.max(lookup.l2Generation(), 0);
 		CachedValue entry = new CachedValue(value, model, usage, now, now + lifetime, generation, 0);
-		byte[] bytes = this.serializer.serialize(entry, type);
+		byte[] bytes = this.serializer.serialize(entry, type, key);
+		if (bytes.length > this.maxValueBytes) {
+			this.oversized.incrementAndGet();
+			logger.debug("llmcache: not storing a " + bytes.length + "-byte entry in '" + key.namespace()
+					+ "': above the maximum of " + this.maxValueBytes);
+			return null;
+		}
 		entry = new CachedValue(value, model, usage, now, now + lifetime, generation, bytes.length);
 		if (this.redis != null && lookup.l2Generation() >= 0) {
 			this.redis.store(key, bytes, lifetime);
@@ -179,7 +202,7 @@ public final class TieredCache {
 
 	private @Nullable CachedValue decode(CacheKey key, ValueType type, byte[] bytes) {
 		try {
-			return this.serializer.deserialize(bytes, type);
+			return this.serializer.deserialize(bytes, type, key);
 		}
 		catch (UndecodableEntryException ex) {
 			// The miss that follows overwrites the entry, so each bad value is reported once.
