@@ -15,13 +15,13 @@ import org.springframework.context.annotation.Configuration;
  * Application contexts as a Spring Boot application with the starter gets them: AOP, Spring Data
  * Redis and llmcache auto-configuration, a real OpenAI chat model pointed at the mock server.
  */
-final class LlmCacheContexts {
+public final class LlmCacheContexts {
 
 	private LlmCacheContexts() {
 	}
 
 	/** A context without Redis. */
-	static ApplicationContextRunner withoutRedis(MockOpenAiServer server) {
+	public static ApplicationContextRunner withoutRedis(MockOpenAiServer server) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, LlmCacheAutoConfiguration.class))
 			.withBean(ChatModel.class, () -> OpenAiTestModels.chatModel(server))
@@ -29,7 +29,7 @@ final class LlmCacheContexts {
 	}
 
 	/** A context whose L2 is the given Redis server. */
-	static ApplicationContextRunner withRedis(MockOpenAiServer server, RedisServerProcess redis) {
+	public static ApplicationContextRunner withRedis(MockOpenAiServer server, RedisServerProcess redis) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					LlmCacheAutoConfiguration.class))
@@ -40,7 +40,7 @@ final class LlmCacheContexts {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class ServiceConfiguration {
+	public static class ServiceConfiguration {
 
 		@Bean
 		AskService askService(ChatModel chatModel) {

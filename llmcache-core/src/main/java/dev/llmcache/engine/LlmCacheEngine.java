@@ -157,8 +157,9 @@ public final class LlmCacheEngine {
 		long leaseMillis = this.flight.lease().toMillis();
 		long deadline = System.currentTimeMillis() + this.flight.timeout().toMillis();
 		long pause = FIRST_POLL_MILLIS;
-		while (!redis.tryLease(call.key(), token, leaseMillis)) {
-			if (!redis.availability().isUp() || System.currentTimeMillis() >= deadline) {
+		RedisTier.Lease lease;
+		while ((lease = redis.tryLease(call.key(), token, leaseMillis)) != RedisTier.Lease.ACQUIRED) {
+			if (lease == RedisTier.Lease.UNAVAILABLE || System.currentTimeMillis() >= deadline) {
 				return invokeAndStore(call, invoker, lookup, start, control);
 			}
 			Thread.sleep(pause);

@@ -140,8 +140,12 @@ public final class RedisTier implements DisposableBean {
 	 * Take the per-key lease that lets one instance call the model for a key while the others wait.
 	 * @return whether this caller holds the lease now; false also when Redis did not answer
 	 */
-	public boolean tryLease(CacheKey key, byte[] token, long leaseMillis) {
-		return "OK".equals(call(c -> c.set(leaseKey(key), token, SetArgs.Builder.nx().px(leaseMillis))));
+	public Lease tryLease(CacheKey key, byte[] token, long leaseMillis) {
+		Answer<String> answer = attempt(c -> c.set(leaseKey(key), token, SetArgs.Builder.nx().px(leaseMillis)));
+		if (!answer.answered()) {
+			return Lease.UNAVAILABLE;
+		}
+		return "OK".equals(answer.value()) ? Lease.ACQUIRED : Lease.HELD_ELSEWHERE;
 	}
 
 	/** Whether some instance holds the lease of a key; false when Redis did not answer. */
@@ -194,22 +198,27 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
+	/** The reply of a command, or null when Redis did not answer or refused it (or replied nil). */
 	private <T> @Nullable T call(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		return attempt(command).value();
+	}
+
+	private <T> Answer<T> attempt(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
 		if (!this.availability.permits()) {
-			return null;
+			return Answer.none();
 		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = commands();
 		if (c == null) {
-			return null;
+			return Answer.none();
 		}
 		try {
 			T result = command.apply(c).get(this.timeoutMillis, TimeUnit.MILLISECONDS);
 			this.availability.succeeded();
-			return result;
+			return new Answer<>(true, result);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return null;
+			return Answer.none();
 		}
 		catch (ExecutionException ex) {
 			// Redis answered with an error (full under noeviction, a missing permission): it is up,
@@ -220,11 +229,11 @@ public final class RedisTier implements DisposableBean {
 			else {
 				this.availability.failed(ex);
 			}
-			return null;
+			return Answer.none();
 		}
 		catch (Exception ex) {
 			this.availability.failed(ex);
-			return null;
+			return Answer.none();
 		}
 	}
 
@@ -284,6 +293,28 @@ public final class RedisTier implements DisposableBean {
 			}
 		}
 		this.connector.shutdownNow();
+	}
+
+	/** Whether a single-flight lease was taken. */
+	public enum Lease {
+
+		/** This caller holds it. */
+		ACQUIRED,
+
+		/** Another caller (here or on another instance) holds it. */
+		HELD_ELSEWHERE,
+
+		/** Redis did not answer, or refused the command: nobody can coordinate through it now. */
+		UNAVAILABLE
+
+	}
+
+	private record Answer<T>(boolean answered, @Nullable T value) {
+
+		static <T> Answer<T> none() {
+			return new Answer<>(false, null);
+		}
+
 	}
 
 	/**

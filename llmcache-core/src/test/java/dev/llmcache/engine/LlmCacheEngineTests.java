@@ -155,7 +155,7 @@ class LlmCacheEngineTests {
 		RedisTier redisTier = survivor.cache().redis();
 		CacheKey key = call("orphaned").key();
 		// An instance that took the lease and died without releasing it.
-		assertThat(redisTier.tryLease(key, "dead-instance".getBytes(StandardCharsets.US_ASCII), 700)).isTrue();
+		assertThat(redisTier.tryLease(key, "dead-instance".getBytes(StandardCharsets.US_ASCII), 700)).isEqualTo(RedisTier.Lease.ACQUIRED);
 		long start = System.nanoTime();
 		Object answer = survivor.call(call("orphaned"), () -> "taken over");
 		long waitedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -168,8 +168,8 @@ class LlmCacheEngineTests {
 	void aLeaseIsReleasedOnlyByItsHolder() {
 		RedisTier redisTier = engine(true, FlightSettings.defaults()).cache().redis();
 		CacheKey key = call("lease").key();
-		assertThat(redisTier.tryLease(key, "a".getBytes(StandardCharsets.US_ASCII), 10_000)).isTrue();
-		assertThat(redisTier.tryLease(key, "b".getBytes(StandardCharsets.US_ASCII), 10_000)).isFalse();
+		assertThat(redisTier.tryLease(key, "a".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(RedisTier.Lease.ACQUIRED);
+		assertThat(redisTier.tryLease(key, "b".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(RedisTier.Lease.HELD_ELSEWHERE);
 		redisTier.releaseLease(key, "b".getBytes(StandardCharsets.US_ASCII));
 		assertThat(redisTier.isLeased(key)).isTrue();
 		redisTier.releaseLease(key, "a".getBytes(StandardCharsets.US_ASCII));
