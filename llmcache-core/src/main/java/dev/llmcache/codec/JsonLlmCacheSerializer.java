@@ -12,6 +12,7 @@ import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,8 +37,16 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 
 	private final JsonMapper mapper;
 
+	/**
+	 * Reads strictly: a stored value with a property the type no longer has, or without one its
+	 * constructor now needs, was written for another version of the type and is a miss.
+	 */
 	public JsonLlmCacheSerializer() {
-		this(JsonMapper.builder().build());
+		this(JsonMapper.builder()
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.build());
 	}
 
 	/**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -82,8 +83,10 @@ class TenantIsolationTests {
 
 	@Test
 	void requirePartitionFailsACallWithoutATenantInsteadOfSharing() {
-		LlmCacheContexts.withRedis(server, redis)
-			.withPropertyValues("llmcache.require-partition=true")
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					LlmCacheAutoConfiguration.class))
+			.withPropertyValues("llmcache.require-partition=true", "spring.data.redis.port=" + redis.port())
 			.withBean(Partitioned.class)
 			.run(context -> {
 				Partitioned service = context.getBean(Partitioned.class);
