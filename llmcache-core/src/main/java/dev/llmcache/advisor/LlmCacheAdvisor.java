@@ -77,6 +77,12 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 	/** Advisor parameter: the partition (tenant or user) of a request; absent means shared. */
 	public static final String PARTITION = "llmcache.partition";
 
+	/**
+	 * Response context key: {@code Boolean.TRUE} on a response answered from the cache (or shared
+	 * with an identical request in flight) rather than by the model; absent otherwise.
+	 */
+	public static final String CACHED = "llmcache.cached";
+
 	public static final String DEFAULT_NAMESPACE = "chat-client";
 
 	/**
@@ -253,7 +259,7 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 	}
 
 	private static ChatClientResponse replay(@Nullable ChatResponse response, ChatClientRequest request) {
-		return ChatClientResponse.builder().chatResponse(response).context(request.context()).build();
+		return ChatClientResponse.builder().chatResponse(response).context(request.context()).context(CACHED, true).build();
 	}
 
 	@Override

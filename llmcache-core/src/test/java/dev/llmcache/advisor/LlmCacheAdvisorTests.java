@@ -82,6 +82,10 @@ class LlmCacheAdvisorTests {
 		assertThat(server.requestCount()).isEqualTo(1);
 		assertThat(outcomes()).containsExactly(Outcome.MISS, Outcome.L1_HIT);
 		assertThat(this.events.get(0).namespace()).isEqualTo(LlmCacheAdvisor.DEFAULT_NAMESPACE);
+		assertThat(this.chat.prompt().user("What is the capital of France?").call().chatClientResponse().context())
+			.containsEntry(LlmCacheAdvisor.CACHED, true);
+		assertThat(this.chat.prompt().user("What is the capital of Spain?").call().chatClientResponse().context())
+			.doesNotContainKey(LlmCacheAdvisor.CACHED);
 	}
 
 	@Test
@@ -154,8 +158,10 @@ class LlmCacheAdvisorTests {
 		assertThat(String.join("", live)).isEqualTo(expected);
 		List<String> replayed = this.chat.prompt().user("Stream me a poem.").stream().content().collectList().block();
 		assertThat(replayed).containsExactly(expected);
+		assertThat(this.chat.prompt().user("Stream me a poem.").stream().chatClientResponse().blockLast().context())
+			.containsEntry(LlmCacheAdvisor.CACHED, true);
 		assertThat(server.requestCount()).isEqualTo(1);
-		assertThat(outcomes()).containsExactly(Outcome.MISS, Outcome.L1_HIT);
+		assertThat(outcomes()).containsExactly(Outcome.MISS, Outcome.L1_HIT, Outcome.L1_HIT);
 	}
 
 	@Test
