@@ -59,7 +59,10 @@ public class WorkloadRunner implements ApplicationRunner {
 
 	private final Environment environment;
 
-	private final PrintStream out = System.out;
+	// Read at each use: tests (and tools) may replace System.out after startup.
+	private static PrintStream out() {
+		return System.out;
+	}
 
 	public WorkloadRunner(AssistantService assistant, AdvisorAssistant advisor, DemoMetrics metrics,
 			DemoProperties properties, ChatModel chatModel, TieredCache cache, Environment environment) {
@@ -79,14 +82,14 @@ public class WorkloadRunner implements ApplicationRunner {
 		}
 		String port = this.environment.getProperty("local.server.port");
 		if (port != null && !this.properties.isExitAfterWorkload()) {
-			this.out.println("Dashboard: http://localhost:" + port + "/   (Ctrl+C to stop)");
+			out().println("Dashboard: http://localhost:" + port + "/   (Ctrl+C to stop)");
 		}
 	}
 
 	/** Plays the workload and prints the table; returns the lines of the step report. */
 	public List<String> play() throws Exception {
-		this.out.println();
-		this.out.println("llmcache chat-demo: scripted workload on " + describeModel() + ", "
+		out().println();
+		out().println("llmcache chat-demo: scripted workload on " + describeModel() + ", "
 				+ ((this.cache.redis() != null) ? "L1 + L2 (Redis)" : "L1 only (no Redis configured)"));
 		DemoMetrics.Snapshot before = this.metrics.snapshot();
 		List<String> report = new ArrayList<>();
@@ -139,7 +142,7 @@ public class WorkloadRunner implements ApplicationRunner {
 				+ "demo yet: see AssistantService#ask)", hits, PARAPHRASES.size()));
 
 		DemoMetrics.Snapshot after = this.metrics.snapshot();
-		report.forEach(this.out::println);
+		report.forEach(out()::println);
 		printTable(before, after);
 		return report;
 	}
@@ -177,11 +180,11 @@ public class WorkloadRunner implements ApplicationRunner {
 		int left = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
 		int right = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
 		String rule = "+" + "-".repeat(left + 2) + "+" + "-".repeat(right + 2) + "+";
-		this.out.println(rule);
+		out().println(rule);
 		for (String[] row : rows) {
-			this.out.println("| " + pad(row[0], left) + " | " + " ".repeat(right - row[1].length()) + row[1] + " |");
+			out().println("| " + pad(row[0], left) + " | " + " ".repeat(right - row[1].length()) + row[1] + " |");
 		}
-		this.out.println(rule);
+		out().println(rule);
 	}
 
 	private static String[] row(String label, long value) {
