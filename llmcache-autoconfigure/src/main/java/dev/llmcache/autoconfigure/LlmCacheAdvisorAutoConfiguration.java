@@ -1,0 +1,44 @@
+package dev.llmcache.autoconfigure;
+
+import dev.llmcache.advisor.LlmCacheAdvisor;
+import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.key.LlmCacheKeyGenerator;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@link LlmCacheAdvisor} for Spring AI's {@code ChatClient}, when
+ * {@code spring-ai-client-chat} is on the classpath. It shares the engine (tiers, policies,
+ * single-flight, listeners) of {@code @LlmCached}; an application adds it to its clients with
+ * {@code ChatClient.builder(model).defaultAdvisors(llmCacheAdvisor)}. It is not added to every
+ * {@code ChatClient.Builder} on its own: caching is a choice made per client.
+ */
+@AutoConfiguration(after = LlmCacheAutoConfiguration.class)
+@ConditionalOnClass(CallAdvisor.class)
+@ConditionalOnBean(LlmCacheEngine.class)
+@ConditionalOnProperty(prefix = "llmcache.advisor", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LlmCacheAdvisorProperties.class)
+public class LlmCacheAdvisorAutoConfiguration {
+
+	// Not "llmCacheAdvisor": that name belongs to the AOP advisor of @LlmCached.
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCacheAdvisor llmCacheChatClientAdvisor(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator,
+			LlmCacheProperties properties, LlmCacheAdvisorProperties advisor) {
+		return LlmCacheAdvisor.builder(engine, keyGenerator)
+			.namespace(advisor.getNamespace())
+			.ttl((advisor.getTtl() != null) ? advisor.getTtl() : properties.getTtl())
+			.maxTemperature((advisor.getMaxTemperature() != null) ? advisor.getMaxTemperature()
+					: properties.getMaxTemperature())
+			.normalize(advisor.isNormalize())
+			.order(advisor.getOrder())
+			.build();
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.llmcache.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import dev.llmcache.LlmCacheManager;
+import dev.llmcache.advisor.LlmCacheAdvisor;
+import dev.llmcache.engine.CallEvent;
+import dev.llmcache.engine.LlmCacheListener;
+import dev.llmcache.engine.Outcome;
+import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auto-configured {@link LlmCacheAdvisor}: the same engine, tiers and listeners as
+ * {@code @LlmCached}, with the real OpenAI client, the mock server and a real Redis.
+ */
+class LlmCacheAdvisorAutoConfigurationTests {
+
+	private static MockOpenAiServer server;
+
+	private static RedisServerProcess redis;
+
+	@BeforeAll
+	static void start() {
+		server = MockOpenAiServer.start();
+		redis = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+		redis.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		server.reset();
+		redis.flushAll();
+	}
+
+	@Test
+	void theAdvisorAnswersFromRedisAndReportsToTheApplicationsListeners() {
+		List<CallEvent> events = Collections.synchronizedList(new ArrayList<>());
+		LlmCacheContexts.withRedis(server, redis)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.l1.enabled=false")
+			.withBean(LlmCacheListener.class, () -> events::add)
+			.run(context -> {
+				ChatClient chat = ChatClient.builder(context.getBean(ChatModel.class))
+					.defaultAdvisors(context.getBean(LlmCacheAdvisor.class))
+					.build();
+				String first = chat.prompt().user("What is Redis?").call().content();
+				String second = chat.prompt().user("What is Redis?").call().content();
+				String streamed = String.join("",
+						chat.prompt().user("What is Redis?").stream().content().collectList().block());
+				assertThat(second).isEqualTo(first);
+				assertThat(streamed).isEqualTo(first);
+				assertThat(server.requestCount()).isEqualTo(1);
+				assertThat(events).extracting(CallEvent::outcome)
+					.containsExactly(Outcome.MISS, Outcome.L2_HIT, Outcome.L2_HIT);
+				assertThat(events).extracting(CallEvent::namespace).containsOnly("chat-client");
+				assertThat(redis.command("KEYS", "llmcache:e:*")).isNotEmpty();
+			});
+	}
+
+	@Test
+	void itsNamespaceIsConfigurableAndClearedByTheManager() {
+		LlmCacheContexts.withRedis(server, redis)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.advisor.namespace=support-bot", "llmcache.advisor.order=42")
+			.run(context -> {
+				LlmCacheAdvisor advisor = context.getBean(LlmCacheAdvisor.class);
+				assertThat(advisor.getNamespace()).isEqualTo("support-bot");
+				assertThat(advisor.getOrder()).isEqualTo(42);
+				ChatClient chat = ChatClient.builder(context.getBean(ChatModel.class)).defaultAdvisors(advisor).build();
+				chat.prompt().user("Reset my password").call().content();
+				chat.prompt().user("Reset my password").call().content();
+				assertThat(server.requestCount()).isEqualTo(1);
+				context.getBean(LlmCacheManager.class).clearNamespace("support-bot");
+				chat.prompt().user("Reset my password").call().content();
+				assertThat(server.requestCount()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void backsOffWithoutTheChatClientOrWhenDisabled() {
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(CallAdvisor.class))
+			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmCacheAdvisor.class));
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.advisor.enabled=false")
+			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmCacheAdvisor.class));
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.enabled=false")
+			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmCacheAdvisor.class));
+	}
+
+}

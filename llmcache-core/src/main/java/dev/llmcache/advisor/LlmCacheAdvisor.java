@@ -1,0 +1,342 @@
+package dev.llmcache.advisor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.llmcache.codec.ValueType;
+import dev.llmcache.control.LlmCacheControl;
+import dev.llmcache.engine.CachedCall;
+import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.key.CacheKey;
+import dev.llmcache.key.KeyArgument;
+import dev.llmcache.key.KeyRequest;
+import dev.llmcache.key.LlmCacheKeyGenerator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.ai.chat.client.ChatClientMessageAggregator;
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.core.Ordered;
+import org.springframework.util.Assert;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * A Spring AI {@code ChatClient} advisor that answers repeated requests from the llmcache tiers,
+ * for applications that use advisors rather than {@code @LlmCached} methods:
+ *
+ * <pre>{@code
+ * ChatClient chat = ChatClient.builder(chatModel).defaultAdvisors(llmCacheAdvisor).build();
+ * chat.prompt().user(question)
+ *     .advisors(a -> a.param(LlmCacheAdvisor.PARTITION, tenantId))   // optional
+ *     .call().content();
+ * }</pre>
+ *
+ * <p>It goes through the same {@link LlmCacheEngine} as the annotation, so both share tiers,
+ * cacheability policy, single-flight and listeners (metrics). The key is built by the
+ * {@link LlmCacheKeyGenerator} over the {@link Prompt} as it reaches this advisor: every message
+ * with its role, the model and the sampling options. By default the advisor sits late in the
+ * chain ({@link #DEFAULT_ORDER}), after memory, tool-calling and structured-output advisors, so the
+ * key is what the model will see; tool calls are then cached (or not) one model call at a time.
+ *
+ * <p>{@code call()}: a hit returns the stored {@link ChatResponse} with the request's context. A
+ * request whose temperature is above the limit, or whose prompt cannot be made canonical,
+ * bypasses the cache (the latter logged once).
+ *
+ * <p>{@code stream()}: on a miss the chunks pass through as they arrive while they are aggregated;
+ * the aggregated response is stored only when the stream completes normally and the policy
+ * accepts it (a normal finish reason, no tool calls), never after an error or a cancellation. A
+ * hit (or a stream coalesced onto an identical one in flight) replays the stored response as a
+ * single chunk. Because the engine's contract is blocking, each cached stream holds a thread of
+ * the given scheduler ({@link Schedulers#boundedElastic()} by default) for as long as it runs.
+ *
+ * <p>The {@link LlmCacheControl} of the thread that calls the chat client applies, for streams as
+ * well. Thread-safe.
+ */
+public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
+
+	/** Advisor parameter: the partition (tenant or user) of a request; absent means shared. */
+	public static final String PARTITION = "llmcache.partition";
+
+	/**
+	 * Response context key: {@code Boolean.TRUE} on a response answered from the cache (or shared
+	 * with an identical request in flight) rather than by the model; absent otherwise.
+	 */
+	public static final String CACHED = "llmcache.cached";
+
+	public static final String DEFAULT_NAMESPACE = "chat-client";
+
+	/**
+	 * After the usual advisors (chat memory, tool calling, structured-output validation), before
+	 * the model call itself.
+	 */
+	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
+
+	private static final Log logger = LogFactory.getLog(LlmCacheAdvisor.class);
+
+	private static final ValueType CHAT_RESPONSE = ValueType.of(ChatResponse.class);
+
+	private static final Method CALL_METHOD = ReflectionUtils.findMethod(LlmCacheAdvisor.class, "adviseCall",
+			ChatClientRequest.class, CallAdvisorChain.class);
+
+	private static final Method STREAM_METHOD = ReflectionUtils.findMethod(LlmCacheAdvisor.class, "adviseStream",
+			ChatClientRequest.class, StreamAdvisorChain.class);
+
+	private static final ChatClientMessageAggregator AGGREGATOR = new ChatClientMessageAggregator();
+
+	private final LlmCacheEngine engine;
+
+	private final LlmCacheKeyGenerator keyGenerator;
+
+	private final String namespace;
+
+	private final Duration ttl;
+
+	private final double maxTemperature;
+
+	private final boolean normalize;
+
+	private final int order;
+
+	private final Scheduler scheduler;
+
+	private final AtomicBoolean warnedUnkeyable = new AtomicBoolean();
+
+	private LlmCacheAdvisor(Builder builder) {
+		this.engine = builder.engine;
+		this.keyGenerator = builder.keyGenerator;
+		this.namespace = builder.namespace;
+		this.ttl = builder.ttl;
+		this.maxTemperature = builder.maxTemperature;
+		this.normalize = builder.normalize;
+		this.order = builder.order;
+		this.scheduler = builder.scheduler;
+	}
+
+	public static Builder builder(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator) {
+		return new Builder(engine, keyGenerator);
+	}
+
+	@Override
+	public String getName() {
+		return "llmcache";
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	@Override
+	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+		CachedCall call = cachedCall(request, CALL_METHOD);
+		try {
+			if (call == null) {
+				return (ChatClientResponse) this.engine.bypass(this.namespace, () -> chain.nextCall(request));
+			}
+			AtomicReference<ChatClientResponse> fromChain = new AtomicReference<>();
+			Object result = this.engine.call(call, () -> {
+				ChatClientResponse response = chain.nextCall(request);
+				fromChain.set(response);
+				return response.chatResponse();
+			});
+			ChatClientResponse response = fromChain.get();
+			return (response != null) ? response : replay((ChatResponse) result, request);
+		}
+		catch (Throwable ex) {
+			ReflectionUtils.rethrowRuntimeException(ex);
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		CachedCall call = cachedCall(request, STREAM_METHOD);
+		if (call == null) {
+			return Flux.defer(() -> {
+				try {
+					// Counted as a bypass like any other; the time reported is only that of assembly.
+					@SuppressWarnings("unchecked")
+					Flux<ChatClientResponse> flux = (Flux<ChatClientResponse>) this.engine.bypass(this.namespace,
+							() -> chain.nextStream(request));
+					return flux;
+				}
+				catch (Throwable ex) {
+					return Flux.error(ex);
+				}
+			});
+		}
+		// Captured on the caller's thread: the engine runs on a scheduler thread below.
+		LlmCacheControl control = LlmCacheControl.current();
+		return Flux.create(sink -> this.scheduler.schedule(() -> stream(call, request, chain, control, sink)),
+				FluxSink.OverflowStrategy.BUFFER);
+	}
+
+	private void stream(CachedCall call, ChatClientRequest request, StreamAdvisorChain chain, LlmCacheControl control,
+			FluxSink<ChatClientResponse> sink) {
+		if (sink.isCancelled()) {
+			return;
+		}
+		AtomicBoolean invoked = new AtomicBoolean();
+		CompletableFuture<@Nullable ChatResponse> done = new CompletableFuture<>();
+		Disposable.Swap upstream = Disposables.swap();
+		sink.onCancel(() -> {
+			upstream.dispose();
+			done.completeExceptionally(new CancellationException("the stream was cancelled"));
+		});
+		Object result;
+		try (LlmCacheControl.Scope scope = control.open()) {
+			result = this.engine.call(call, () -> {
+				invoked.set(true);
+				AtomicReference<@Nullable ChatResponse> aggregated = new AtomicReference<>();
+				Flux<ChatClientResponse> chunks = chain.nextStream(request)
+					.contextWrite(context -> context.putAll(sink.contextView()));
+				upstream.update(AGGREGATOR
+					.aggregateChatClientResponse(chunks, response -> aggregated.set(response.chatResponse()))
+					.subscribe(sink::next, done::completeExceptionally, () -> done.complete(aggregated.get())));
+				try {
+					return done.join();
+				}
+				catch (CompletionException ex) {
+					throw (ex.getCause() != null) ? ex.getCause() : ex;
+				}
+			});
+		}
+		catch (Throwable ex) {
+			sink.error(ex);
+			return;
+		}
+		if (!invoked.get() && result != null) {
+			sink.next(replay((ChatResponse) result, request));
+		}
+		sink.complete();
+	}
+
+	/** The call to hand to the engine, or null when this request must bypass the cache. */
+	private @Nullable CachedCall cachedCall(ChatClientRequest request, Method method) {
+		Prompt prompt = request.prompt();
+		if (!this.engine.policy().isCacheableRequest(new Object[] { prompt }, this.maxTemperature)) {
+			return null;
+		}
+		Object partition = request.context().get(PARTITION);
+		CacheKey key;
+		try {
+			key = this.keyGenerator.generate(new KeyRequest(this.namespace,
+					(partition != null) ? partition.toString() : null, this.normalize, method,
+					List.of(new KeyArgument("prompt", prompt))));
+		}
+		catch (IllegalArgumentException ex) {
+			if (this.warnedUnkeyable.compareAndSet(false, true)) {
+				logger.warn("llmcache: a ChatClient prompt in '" + this.namespace
+						+ "' cannot be made canonical, so such requests bypass the cache: " + ex.getMessage());
+			}
+			return null;
+		}
+		return new CachedCall(key, CHAT_RESPONSE, this.ttl);
+	}
+
+	private static ChatClientResponse replay(@Nullable ChatResponse response, ChatClientRequest request) {
+		return ChatClientResponse.builder().chatResponse(response).context(request.context()).context(CACHED, true).build();
+	}
+
+	@Override
+	public String toString() {
+		return "LlmCacheAdvisor[namespace=" + this.namespace + ", order=" + this.order + "]";
+	}
+
+	/** Builds an {@link LlmCacheAdvisor}; not thread-safe. */
+	public static final class Builder {
+
+		private final LlmCacheEngine engine;
+
+		private final LlmCacheKeyGenerator keyGenerator;
+
+		private String namespace = DEFAULT_NAMESPACE;
+
+		private Duration ttl = Duration.ofHours(1);
+
+		private double maxTemperature = 0.0;
+
+		private boolean normalize = true;
+
+		private int order = DEFAULT_ORDER;
+
+		private Scheduler scheduler = Schedulers.boundedElastic();
+
+		private Builder(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator) {
+			Assert.notNull(engine, "engine must not be null");
+			Assert.notNull(keyGenerator, "keyGenerator must not be null");
+			this.engine = engine;
+			this.keyGenerator = keyGenerator;
+		}
+
+		/** The unit of {@code clearNamespace}; {@value LlmCacheAdvisor#DEFAULT_NAMESPACE} by default. */
+		public Builder namespace(String namespace) {
+			Assert.hasText(namespace, "namespace must not be empty");
+			this.namespace = namespace;
+			return this;
+		}
+
+		/** Lifetime of stored responses; one hour by default. */
+		public Builder ttl(Duration ttl) {
+			Assert.isTrue(ttl != null && !ttl.isNegative() && !ttl.isZero(), "ttl must be positive");
+			this.ttl = ttl;
+			return this;
+		}
+
+		/** Highest requested temperature still cached (a request that sets none is); 0 by default. */
+		public Builder maxTemperature(double maxTemperature) {
+			Assert.isTrue(maxTemperature >= 0, "maxTemperature must not be negative");
+			this.maxTemperature = maxTemperature;
+			return this;
+		}
+
+		/** Whether prompt texts are normalized before hashing; true by default. */
+		public Builder normalize(boolean normalize) {
+			this.normalize = normalize;
+			return this;
+		}
+
+		/** Position in the advisor chain; {@link LlmCacheAdvisor#DEFAULT_ORDER} by default. */
+		public Builder order(int order) {
+			this.order = order;
+			return this;
+		}
+
+		/** Where cached streams wait for the engine; {@link Schedulers#boundedElastic()} by default. */
+		public Builder scheduler(Scheduler scheduler) {
+			Assert.notNull(scheduler, "scheduler must not be null");
+			this.scheduler = scheduler;
+			return this;
+		}
+
+		public LlmCacheAdvisor build() {
+			return new LlmCacheAdvisor(this);
+		}
+
+	}
+
+}

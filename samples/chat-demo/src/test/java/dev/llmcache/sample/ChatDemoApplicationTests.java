@@ -1,0 +1,112 @@
+package dev.llmcache.sample;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import dev.llmcache.tier.TieredCache;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo as the README's command starts it (simulated model, no Redis configured), with a short
+ * simulated latency: the workload's table, the HTTP API and its cache headers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		DemoTestProperties.FAST_LATENCY, DemoTestProperties.NO_STARTUP_WORKLOAD })
+@ExtendWith(OutputCaptureExtension.class)
+class ChatDemoApplicationTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WorkloadRunner workload;
+
+	@Autowired
+	TieredCache cache;
+
+	@Test
+	void withoutRedisPropertiesItRunsOnL1AloneEvenIfARedisListensLocally() {
+		assertThat(this.cache.redis()).isNull();
+	}
+
+	@Test
+	void theWorkloadShowsHitsNearMissesAndSingleFlightAndPrintsItsTable(CapturedOutput output) throws Exception {
+		List<String> report = this.workload.play();
+		assertThat(report).hasSize(6);
+		assertThat(report.get(1)).startsWith("2. same words, other spacing: 2 of 2 answered from cache");
+		assertThat(report.get(2)).contains("0 of 2 wrongly answered from cache (correct)");
+		assertThat(report.get(3)).isEqualTo(
+				"4. 8 concurrent identical questions: 1 model call, 7 waited for it (single-flight)");
+		assertThat(report.get(4)).contains("1 of 2 calls from cache").contains("stream replayed");
+		assertThat(output).contains("scripted workload on the SIMULATED model", "L1 only (no Redis configured)",
+				"| model calls avoided ", "| dollars saved ", "hit latency p50 / p99");
+	}
+
+	@Test
+	void askTellsTheOutcomeInItsHeaders() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		HttpResponse<String> first = http.ask("Headers test: what is the capital of France?", "annotation");
+		HttpResponse<String> second = http.ask("Headers test: what is the capital of France?", "annotation");
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+		assertThat(first.headers().firstValue("X-LlmCache-Tier")).hasValue("model");
+		assertThat(first.body()).contains(SimulatedChatModel.PREFIX.strip());
+		assertThat(second.headers().firstValue("X-LlmCache-Outcome")).hasValue("l1_hit");
+		assertThat(second.headers().firstValue("X-LlmCache-Tier")).hasValue("L1");
+		assertThat(second.headers().firstValue("X-LlmCache-Age-Ms")).isPresent();
+		assertThat(JSON.readTree(second.body()).get("answer")).isEqualTo(JSON.readTree(first.body()).get("answer"));
+		assertThat(JSON.readTree(second.body()).get("ageMs").asLong()).isNotNegative();
+	}
+
+	@Test
+	void theAdvisorPathCachesToo() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		assertThat(http.ask("Advisor test", "advisor").headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+		assertThat(http.ask("Advisor test", "advisor").headers().firstValue("X-LlmCache-Outcome")).hasValue("l1_hit");
+	}
+
+	@Test
+	void streamSendsChunksThenTheOutcome() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		HttpResponse<String> live = http.stream("Stream test");
+		assertThat(live.headers().firstValue("Content-Type")).hasValueSatisfying(
+				type -> assertThat(type).startsWith("text/event-stream"));
+		assertThat(live.body()).contains("event:chunk").contains("event:outcome\ndata:miss");
+		assertThat(live.body().split("event:chunk", -1).length - 1).isGreaterThan(1);
+		HttpResponse<String> replayed = http.stream("Stream test");
+		assertThat(replayed.body()).contains("event:outcome\ndata:hit");
+		assertThat(replayed.body().split("event:chunk", -1).length - 1).isEqualTo(1);
+	}
+
+	@Test
+	void clearingTheCacheMakesTheNextAskAMiss() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		http.ask("Clear test", "annotation");
+		assertThat(http.ask("Clear test", "annotation").headers().firstValue("X-LlmCache-Outcome")).hasValue("l1_hit");
+		assertThat(http.post("/api/cache/clear").body()).isEqualTo("{\"cleared\":[\"faq\",\"chat-client\"]}");
+		assertThat(http.ask("Clear test", "annotation").headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+	}
+
+	@Test
+	void statsReportTotalsAndATimeline() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		http.ask("Stats test", "annotation");
+		http.ask("Stats test", "annotation");
+		String stats = http.get("/api/stats").body();
+		assertThat(stats).contains("\"model\":\"simulated\"", "\"tiers\":\"L1 only\"", "\"hitRatioByTier\"",
+				"\"timeline\"", "\"dollarsSaved\"");
+	}
+
+}
