@@ -51,14 +51,14 @@ class SoakTests {
 							int n = random.nextInt(200);
 							String question = "Soak question " + n + "?";
 							try {
-								int action = random.nextInt(100);
-								if (action < 2) {
+								int action = random.nextInt(1000);
+								if (action < 10) {
 									managers[instance].evict(AskService.class, "faq", question);
 								}
-								else if (action < 3) {
+								else if (action < 11) {
 									managers[instance].clearNamespace("faq");
 								}
-								else if (action < 70) {
+								else if (action < 700) {
 									check(services[instance].faq(question), question, wrong);
 								}
 								else {
