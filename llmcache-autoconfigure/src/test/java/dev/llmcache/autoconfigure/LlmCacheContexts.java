@@ -34,7 +34,7 @@ public final class LlmCacheContexts {
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					LlmCacheAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-					"llmcache.redis.ttl-jitter=0")
+					"llmcache.redis.ttl-jitter=0", "llmcache.redis.timeout=1s")
 			.withBean(ChatModel.class, () -> OpenAiTestModels.chatModel(server))
 			.withUserConfiguration(ServiceConfiguration.class);
 	}

@@ -183,7 +183,7 @@ class LlmCacheEngineTests {
 					new RedisStandaloneConfiguration(redis.host(), redis.port()));
 			factory.afterPropertiesSet();
 			factory.start();
-			RedisTier tier = new RedisTier(factory, "engine:", Duration.ofMillis(500), Duration.ofMillis(200));
+			RedisTier tier = new RedisTier(factory, "engine:", Duration.ofSeconds(1), Duration.ofMillis(200));
 			this.resources.add(factory::destroy);
 			this.resources.add(tier::destroy);
 			redisTier = tier;

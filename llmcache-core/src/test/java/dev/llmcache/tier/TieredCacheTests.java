@@ -48,7 +48,7 @@ class TieredCacheTests {
 		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
-		this.redisTier = new RedisTier(this.connectionFactory, "test:", Duration.ofMillis(200), Duration.ofMillis(100));
+		this.redisTier = new RedisTier(this.connectionFactory, "test:", Duration.ofSeconds(1), Duration.ofMillis(100));
 	}
 
 	@AfterEach
@@ -151,7 +151,7 @@ class TieredCacheTests {
 			long firstMillis = (System.nanoTime() - start) / 1_000_000;
 			assertThat(first.isHit()).isFalse();
 			assertThat(first.l2Generation()).isEqualTo(-1);
-			assertThat(firstMillis).as("bounded by the timeout, not hung").isLessThan(2_000);
+			assertThat(firstMillis).as("bounded by the timeout, not hung").isLessThan(5_000);
 			assertThat(this.redisTier.availability().isUp()).isFalse();
 			assertThat(this.redisTier.availability().permits()).as("skipped until the retry interval").isFalse();
 		}
