@@ -11,10 +11,8 @@ import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.model.ChatModel;
@@ -29,27 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheAdvisorAutoConfigurationTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void theAdvisorAnswersFromRedisAndReportsToTheApplicationsListeners() {

@@ -6,15 +6,14 @@ import java.util.List;
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.autoconfigure.AskService;
 import dev.llmcache.autoconfigure.LlmCacheContexts;
+import dev.llmcache.autoconfigure.RealParts;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.TieredCache;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,27 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadInputTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void emptyAndWhitespacePromptsAreAnsweredAndShareOneNormalizedEntry() {

@@ -4,13 +4,12 @@ import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.autoconfigure.AskService;
 import dev.llmcache.autoconfigure.LlmCacheAutoConfiguration;
 import dev.llmcache.autoconfigure.LlmCacheContexts;
+import dev.llmcache.autoconfigure.RealParts;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -28,27 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 @ExtendWith(OutputCaptureExtension.class)
 class TenantIsolationTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void aliceAnswerNeverReachesBobInL1L2OrAnotherInstance() {
