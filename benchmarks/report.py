@@ -97,6 +97,10 @@ for n in ("100", "1024", "32768"):
     row("Key building", "%s-char prompt: normalize + canonical form + SHA-256" % n,
         "KeyBuildingBenchmark.canonicalKey[promptLength=%s]" % n, "KeyBuildingBenchmark.sha256Only[promptLength=%s]" % n,
         "SHA-256 of the UTF-8 bytes alone", None)
+    row("Key building", "%s-char prompt repeated: key remembered by the raw prompt" % n,
+        "KeyBuildingBenchmark.rememberedKey[promptLength=%s]" % n,
+        "KeyBuildingBenchmark.canonicalKey[promptLength=%s]" % n, "building the key from scratch", None,
+        note="what a hit pays for its key")
 for tier, base, base_name, target in (("l1", "l1Cacheable", "@Cacheable + Caffeine", 1.2),
                                       ("l2", "l2Lettuce", "raw Lettuce GET", 1.3)):
     for t in ("1", "2", "8", "64"):

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Building a key from a prompt: normalization, canonical form and SHA-256, with the default
  * normalizer. The baseline is the floor of any content key: one SHA-256 over the prompt's UTF-8
- * bytes. Run with {@code -prof gc} for the allocation per key.
+ * bytes. {@code rememberedKey} is a repeated request, whose key the generator remembers. Run with {@code -prof gc} for the allocation per key.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,13 +43,17 @@ public class KeyBuildingBenchmark {
 
 	private LlmCacheKeyGenerator generator;
 
+	private LlmCacheKeyGenerator remembering;
+
 	private KeyRequest request;
 
 	private String text;
 
 	@Setup
 	public void prepare() throws NoSuchMethodException {
-		this.generator = new DefaultLlmCacheKeyGenerator(PromptNormalizer.defaults());
+		// What every first request (a miss) pays: nothing remembered.
+		this.generator = new DefaultLlmCacheKeyGenerator(PromptNormalizer.defaults(), 0);
+		this.remembering = new DefaultLlmCacheKeyGenerator(PromptNormalizer.defaults());
 		this.text = Prompts.text(this.promptLength, 3);
 		Method method = Services.LlmCachedService.class.getMethod("answer", String.class);
 		this.request = new KeyRequest("bench-string", null, true, method, List.of(new KeyArgument("prompt", this.text)));
@@ -58,6 +62,12 @@ public class KeyBuildingBenchmark {
 	@Benchmark
 	public CacheKey canonicalKey() {
 		return this.generator.generate(this.request);
+	}
+
+	/** A repeated request, as on every cache hit: the key is remembered by the raw prompt. */
+	@Benchmark
+	public CacheKey rememberedKey() {
+		return this.remembering.generate(this.request);
 	}
 
 	@Benchmark
