@@ -61,6 +61,12 @@ def measured(r):
     return text
 
 
+def noisy(r):
+    """Whether JMH's 99.9% error exceeds half the score: then the verdict says so."""
+    err = r["primaryMetric"].get("scoreError")
+    return err is not None and not math.isnan(err) and err > 0.5 * abs(score(r))
+
+
 def alloc_text(r):
     a = alloc(r)
     return "n/a" if a is None else fmt(a, 0) + " B"
@@ -78,6 +84,8 @@ def row(section, what, ours, base, baseline_name, target, higher_is_better=False
         return
     ratio = (score(b) / score(o)) if higher_is_better else (score(o) / score(b))
     holds = "n/a" if target is None else ("yes" if ratio <= target else "**no**")
+    if target is not None and (noisy(o) or noisy(b)):
+        holds += " (noisy)"
     rows.append((section, what, measured(o), measured(b), baseline_name, fmt(ratio, 2) + "x",
                  alloc_text(o) + " / " + alloc_text(b), fmt_target(target), holds, note))
 
@@ -178,7 +186,9 @@ w("- Profile: `%s` (JMH options `%s`), %s s in all" % (profile, jmh_opts, elapse
 w("")
 w("Ratio is the cost of llmcache divided by the cost of the baseline (for throughput: the baseline's "
   "operations per second divided by ours), so lower is better and 1.00x means equal. A target holds when "
-  "the ratio is at most the target. Alloc is `gc.alloc.rate.norm` per operation (ours / baseline).")
+  "the ratio is at most the target. Alloc is `gc.alloc.rate.norm` per operation (ours / baseline). "
+  "\"(noisy)\" marks a verdict where JMH's 99.9% error of either side exceeds half its score: the machine "
+  "was busy, and the verdict needs a `--long` run on a quiet machine to be trusted.")
 w("")
 w("| area | benchmark | llmcache | baseline | baseline is | ratio | alloc/op | target | holds | note |")
 w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

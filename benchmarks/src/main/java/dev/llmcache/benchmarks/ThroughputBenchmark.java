@@ -46,14 +46,38 @@ public class ThroughputBenchmark {
 		return prompts;
 	}
 
+	/** llmcache with L1 only, the hot set primed. Apart from the baseline, so each fork starts one context. */
 	@State(Scope.Benchmark)
 	public static class L1 {
 
-		ConfigurableApplicationContext ours;
-
-		ConfigurableApplicationContext spring;
+		ConfigurableApplicationContext context;
 
 		Services.LlmCachedService llmcache;
+
+		final String[] prompts = hotSet();
+
+		@Setup
+		public void start() {
+			this.context = Contexts.llmcacheL1();
+			this.llmcache = this.context.getBean(Services.LlmCachedService.class);
+			for (String prompt : this.prompts) {
+				this.llmcache.answer(prompt);
+			}
+			Checks.hits(this.llmcache.model(), () -> this.llmcache.answer(this.prompts[HOT_SET - 1]));
+		}
+
+		@TearDown
+		public void stop() {
+			this.context.close();
+		}
+
+	}
+
+	/** {@code @Cacheable} over Caffeine, the hot set primed. */
+	@State(Scope.Benchmark)
+	public static class Cacheable {
+
+		ConfigurableApplicationContext context;
 
 		Services.CacheableService cacheable;
 
@@ -61,22 +85,17 @@ public class ThroughputBenchmark {
 
 		@Setup
 		public void start() {
-			this.ours = Contexts.llmcacheL1();
-			this.spring = Contexts.cacheable();
-			this.llmcache = this.ours.getBean(Services.LlmCachedService.class);
-			this.cacheable = this.spring.getBean(Services.CacheableService.class);
+			this.context = Contexts.cacheable();
+			this.cacheable = this.context.getBean(Services.CacheableService.class);
 			for (String prompt : this.prompts) {
-				this.llmcache.answer(prompt);
 				this.cacheable.answer(prompt);
 			}
-			Checks.hits(this.llmcache.model(), () -> this.llmcache.answer(this.prompts[HOT_SET - 1]));
 			Checks.hits(this.cacheable.model(), () -> this.cacheable.answer(this.prompts[HOT_SET - 1]));
 		}
 
 		@TearDown
 		public void stop() {
-			this.ours.close();
-			this.spring.close();
+			this.context.close();
 		}
 
 	}
@@ -151,7 +170,7 @@ public class ThroughputBenchmark {
 		return state.llmcache.answer(state.prompts[cursor.next()]);
 	}
 
-	private static String l1Cacheable(L1 state, Cursor cursor) {
+	private static String l1Cacheable(Cacheable state, Cursor cursor) {
 		return state.cacheable.answer(state.prompts[cursor.next()]);
 	}
 
@@ -184,22 +203,22 @@ public class ThroughputBenchmark {
 	}
 
 	@Benchmark @Threads(1)
-	public String l1Cacheable_t1(L1 state, Cursor cursor) {
+	public String l1Cacheable_t1(Cacheable state, Cursor cursor) {
 		return l1Cacheable(state, cursor);
 	}
 
 	@Benchmark @Threads(2)
-	public String l1Cacheable_t2(L1 state, Cursor cursor) {
+	public String l1Cacheable_t2(Cacheable state, Cursor cursor) {
 		return l1Cacheable(state, cursor);
 	}
 
 	@Benchmark @Threads(8)
-	public String l1Cacheable_t8(L1 state, Cursor cursor) {
+	public String l1Cacheable_t8(Cacheable state, Cursor cursor) {
 		return l1Cacheable(state, cursor);
 	}
 
 	@Benchmark @Threads(64)
-	public String l1Cacheable_t64(L1 state, Cursor cursor) {
+	public String l1Cacheable_t64(Cacheable state, Cursor cursor) {
 		return l1Cacheable(state, cursor);
 	}
 
