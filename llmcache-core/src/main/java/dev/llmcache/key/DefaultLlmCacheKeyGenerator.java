@@ -68,26 +68,55 @@ import org.springframework.util.Assert;
  * time zone, or the iteration order of hash-based collections; any change to it raises
  * {@link CacheKey#FORMAT_VERSION}.
  *
+ * <p>Keys of recent requests whose arguments are immutable values (strings, numbers, enums, plain
+ * prompts without options) are remembered by those raw values, so that a repeated request is keyed
+ * with one hash lookup; the key is the same either way.
+ *
  * <p>Thread-safe: reflection results are cached per class, and each call has its own digest.
  */
 public class DefaultLlmCacheKeyGenerator implements LlmCacheKeyGenerator {
 
 	private final PromptNormalizer normalizer;
 
+	private final @Nullable KeyMemo memo;
+
 	/**
 	 * @param normalizer applied to prompt texts of requests that ask for normalization
 	 */
 	public DefaultLlmCacheKeyGenerator(PromptNormalizer normalizer) {
+		this(normalizer, KeyMemo.DEFAULT_MAX_CHARS);
+	}
+
+	/**
+	 * @param normalizer applied to prompt texts of requests that ask for normalization
+	 * @param rememberedChars how much argument text (summed lengths) the keys of recent requests
+	 * may be remembered by; 0 to build every key from scratch
+	 */
+	public DefaultLlmCacheKeyGenerator(PromptNormalizer normalizer, long rememberedChars) {
 		Assert.notNull(normalizer, "normalizer must not be null");
+		Assert.isTrue(rememberedChars >= 0, "rememberedChars must not be negative");
 		this.normalizer = normalizer;
+		this.memo = (rememberedChars > 0) ? new KeyMemo(rememberedChars) : null;
 	}
 
 	@Override
 	public CacheKey generate(KeyRequest request) {
 		Assert.notNull(request, "request must not be null");
+		KeyMemo memo = this.memo;
+		KeyMemo.Arguments arguments = (memo != null) ? memo.argumentsOf(request) : null;
+		if (arguments != null) {
+			CacheKey known = memo.get(arguments);
+			if (known != null) {
+				return known;
+			}
+		}
 		MessageDigest digest = CanonicalValueWriter.newDigest();
 		write(request, CanonicalJsonWriter.Sink.of(digest));
-		return new CacheKey(request.namespace(), request.partition(), CanonicalValueWriter.hex(digest.digest()));
+		CacheKey key = new CacheKey(request.namespace(), request.partition(), CanonicalValueWriter.hex(digest.digest()));
+		if (arguments != null) {
+			memo.put(arguments, key);
+		}
+		return key;
 	}
 
 	@Override

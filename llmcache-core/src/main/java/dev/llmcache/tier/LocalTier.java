@@ -27,6 +27,10 @@ public final class LocalTier {
 			.maximumWeight(maxBytes)
 			.weigher((CacheKey key, CachedValue value) -> Math.max(1, value.storedBytes()))
 			.expireAfter(new UntilExpiresAt())
+			// Maintenance (draining read buffers, expiring, evicting) on the calling thread. Handing
+			// it to the common pool wakes a pool thread every few reads, and that wake-up cost more
+			// than the hit itself (13% of an L1 hit in the JMH stack profile).
+			.executor(Runnable::run)
 			.build();
 	}
 

@@ -41,6 +41,16 @@ class PromptNormalizerTests {
 	}
 
 	@Test
+	void tokensAreRemovedFromTextWithOtherHyphens() {
+		assertThat(this.normalizer.normalize("a follow-up on 123e4567-e89b-12d3-a456-426614174000 at "
+				+ "2024-05-01T10:15:30Z, re-sent")).isEqualTo("a follow-up on at , re-sent");
+		assertThat(this.normalizer.normalize("decade-long follow-up 2024-05-01")).isEqualTo(
+				"decade-long follow-up 2024-05-01");
+		String hyphenated = "a well-known, up-to-date follow-up";
+		assertThat(this.normalizer.normalize(hyphenated)).isSameAs(hyphenated);
+	}
+
+	@Test
 	void textThatOnlyLooksLikeAUuidIsKept() {
 		assertThat(this.normalizer.normalize("x123e4567-e89b-12d3-a456-426614174000")).isEqualTo(
 				"x123e4567-e89b-12d3-a456-426614174000");

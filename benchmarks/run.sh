@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the benchmarks through the reactor (never installs), runs them and writes BENCHMARKS.md at
+# the repository root.
+#
+#   benchmarks/run.sh              quick profile: 1 fork, short iterations; under 10 minutes on 2 cores
+#   benchmarks/run.sh --long       real measurements: 2 forks, longer and more iterations
+#   benchmarks/run.sh [--long] REGEX...   only the matching benchmarks (the table marks the rest "not run")
+#
+# Every benchmark class in benchmarks/src/main/java is run, including ones added later. Figures are
+# ratios against a baseline measured in the same run, because the machines here are noisy.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+profile=quick
+if [[ "${1:-}" == "--long" ]]; then
+	profile=long
+	shift
+fi
+
+case "$profile" in
+	quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
+	long) jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s) ;;
+esac
+
+command -v redis-server >/dev/null || { echo "redis-server must be on the PATH (the L2 benchmarks start their own)" >&2; exit 1; }
+
+echo "Building benchmarks/target/benchmarks.jar ..."
+mvn -B -q -pl benchmarks -am package -DskipTests
+
+out="$root/benchmarks/target"
+result="$out/jmh-result.json"
+log="$out/jmh.log"
+rm -f "$result"
+echo "Running the $profile profile (log: $log) ..."
+started=$(date +%s)
+java -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$result" "$@" 2>&1 | tee "$log" \
+	| grep --line-buffered -E '^(# Benchmark:|# Parameters:|Iteration|# Run complete|<failure>)' || true
+elapsed=$(( $(date +%s) - started ))
+
+python3 "$root/benchmarks/report.py" "$result" "$root/BENCHMARKS.md" "$profile" "$elapsed" "${jmh_opts[*]} -prof gc"
+echo "Wrote $root/BENCHMARKS.md"
