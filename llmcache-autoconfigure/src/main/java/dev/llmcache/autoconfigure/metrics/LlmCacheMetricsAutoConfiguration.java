@@ -3,6 +3,10 @@ package dev.llmcache.autoconfigure.metrics;
 import dev.llmcache.autoconfigure.LlmCacheAutoConfiguration;
 import dev.llmcache.autoconfigure.LlmCacheOperationsProperties;
 import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.explain.LlmCacheKeyExplainer;
+import dev.llmcache.interceptor.LlmCacheExpressionEvaluator;
+import dev.llmcache.interceptor.LlmCacheOperationSource;
+import dev.llmcache.interceptor.OperationKeyResolver;
 import dev.llmcache.metrics.LlmCacheStatistics;
 import dev.llmcache.metrics.LocalTierMetrics;
 import dev.llmcache.metrics.MicrometerLlmCacheListener;
@@ -19,7 +23,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What llmcache tells about itself: statistics since start (for the Actuator endpoint), Micrometer
+ * What llmcache tells about itself: statistics since start (for the Actuator endpoint), the key
+ * explainer, Micrometer
  * meters when the application has a {@link MeterRegistry}, and the observation handler through
  * which entries of text-returning methods keep the token usage of their model calls (Spring Boot
  * registers it in the application's {@code ObservationRegistry}, which Spring AI's chat models
@@ -41,6 +46,13 @@ public class LlmCacheMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmCacheStatistics llmCacheStatistics(PricingTable pricing) {
 		return new LlmCacheStatistics(pricing);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCacheKeyExplainer llmCacheKeyExplainer(LlmCacheOperationSource operationSource,
+			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator) {
+		return new LlmCacheKeyExplainer(operationSource, keyResolver, evaluator);
 	}
 
 	@Bean
