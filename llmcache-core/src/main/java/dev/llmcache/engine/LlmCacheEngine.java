@@ -12,6 +12,7 @@ import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.Tier;
 import dev.llmcache.tier.TieredCache;
+import dev.llmcache.usage.ModelUsageRecorder;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -193,6 +194,8 @@ public final class LlmCacheEngine {
 			.lowCardinalityKeyValue("llmcache.namespace", call.namespace())
 			.start();
 		Object result;
+		// Usage recording: methods returning text keep the tokens their model calls reported.
+		ModelUsageRecorder.Recording usage = ModelUsageRecorder.open();
 		try (Observation.Scope scope = observation.openScope()) {
 			result = invoker.invoke();
 		}
@@ -203,15 +206,25 @@ public final class LlmCacheEngine {
 					null));
 			throw ex;
 		}
+		finally {
+			usage.close();
+		}
 		observation.stop();
 		long modelNanos = System.nanoTime() - modelStart;
-		CachedValue stored = (lookup != null && !control.isNoStore()) ? store(call, result, lookup, control) : null;
+		CachedValue stored = (lookup != null && !control.isNoStore()) ? store(call, result, lookup, control, usage)
+				: null;
 		safeNotify(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos, modelNanos, null));
 		return result;
 	}
 
+	/** Store a result whose model calls were not recorded (asynchronous and streamed results). */
 	@Nullable CachedValue store(CachedCall call, @Nullable Object result, TieredCache.Lookup lookup,
 			LlmCacheControl control) {
+		return store(call, result, lookup, control, null);
+	}
+
+	@Nullable CachedValue store(CachedCall call, @Nullable Object result, TieredCache.Lookup lookup,
+			LlmCacheControl control, ModelUsageRecorder.@Nullable Recording usage) {
 		String reason = this.policy.reasonNotToStore(result);
 		if (reason != null) {
 			if (logger.isDebugEnabled()) {
@@ -224,8 +237,9 @@ public final class LlmCacheEngine {
 				return null;
 			}
 			Duration ttl = (control.getTtl() != null) ? control.getTtl() : call.ttl();
-			CachedValue stored = this.cache.put(call.key(), call.type(), result, modelOf(result), usageOf(result), ttl,
-					lookup);
+			CachedValue stored = this.cache.put(call.key(), call.type(), result,
+					(usage != null) ? modelOf(result, usage) : modelOf(result),
+					(usage != null) ? usageOf(result, usage) : usageOf(result), ttl, lookup);
 			if (stored != null && control.isForceRefresh()) {
 				this.cache.overwritten(call.key());
 			}
@@ -308,7 +322,8 @@ public final class LlmCacheEngine {
 			.contextualName("llmcache lookup")
 			.lowCardinalityKeyValue("llmcache.namespace", event.namespace())
 			.lowCardinalityKeyValue("llmcache.outcome", event.outcome().tag())
-			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(event.outcome().isHit()));
+			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(event.outcome().isHit()))
+			.lowCardinalityKeyValue("llmcache.tier", tierOf(event.outcome()));
 		if (event.entry() != null && event.outcome().isHit()) {
 			observation.highCardinalityKeyValue("llmcache.entry.age.ms",
 					String.valueOf(event.entry().ageMillis(System.currentTimeMillis())));
@@ -317,6 +332,26 @@ public final class LlmCacheEngine {
 			observation.highCardinalityKeyValue("llmcache.similarity", String.format("%.4f", event.similarity()));
 		}
 		observation.start().stop();
+	}
+
+	/** What the model calls reported while the method ran, else what the result itself carries. */
+	static TokenUsage usageOf(@Nullable Object result, ModelUsageRecorder.Recording recorded) {
+		return (recorded.calls() > 0) ? recorded.usage() : usageOf(result);
+	}
+
+	static @Nullable String modelOf(@Nullable Object result, ModelUsageRecorder.Recording recorded) {
+		String model = modelOf(result);
+		return (model != null) ? model : recorded.model();
+	}
+
+	private static String tierOf(Outcome outcome) {
+		return switch (outcome) {
+			case L1_HIT -> "l1";
+			case L2_HIT -> "l2";
+			case SEMANTIC_HIT -> "semantic";
+			case COALESCED -> "in_flight";
+			default -> "none";
+		};
 	}
 
 	static @Nullable String modelOf(@Nullable Object result) {

@@ -1,0 +1,246 @@
+package dev.llmcache.metrics;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+import dev.llmcache.codec.JsonLlmCacheSerializer;
+import dev.llmcache.codec.ValueType;
+import dev.llmcache.engine.CachedCall;
+import dev.llmcache.engine.FlightSettings;
+import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.engine.LoggingLlmCacheErrorHandler;
+import dev.llmcache.engine.Outcome;
+import dev.llmcache.key.CacheKey;
+import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.OpenAiTestModels;
+import dev.llmcache.test.RedisServerProcess;
+import dev.llmcache.tier.LocalTier;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.TieredCache;
+import dev.llmcache.usage.ChatModelUsageObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Counters, tokens and money saved after a scripted sequence of misses and hits, through the real
+ * OpenAI client (whose usage reaches entries of text-returning calls through the observation
+ * handler), a real Redis and Micrometer's simple registry.
+ */
+class LlmCacheMetricsTests {
+
+	private static final ValueType STRING = ValueType.of(String.class);
+
+	private static final PricingTable PRICING = new PricingTable(
+			Map.of("gpt-4o-mini", new ModelPrice(new BigDecimal("0.15"), new BigDecimal("0.60"))));
+
+	private static MockOpenAiServer server;
+
+	private static RedisServerProcess redis;
+
+	private LettuceConnectionFactory factory;
+
+	private RedisTier redisTier;
+
+	private final TestObservationRegistry observations = TestObservationRegistry.create();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final LlmCacheStatistics statistics = new LlmCacheStatistics(PRICING);
+
+	@BeforeAll
+	static void start() {
+		server = MockOpenAiServer.start();
+		redis = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+		redis.close();
+	}
+
+	@BeforeEach
+	void setUp() {
+		server.reset();
+		redis.flushAll();
+		this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+		this.redisTier = new RedisTier(this.factory, "metrics:", Duration.ofSeconds(1), Duration.ofMillis(200));
+		this.observations.observationConfig().observationHandler(new ChatModelUsageObservationHandler());
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.redisTier.destroy();
+		this.factory.destroy();
+	}
+
+	@Test
+	void scriptedMissesAndHitsGiveExactCountsTokensAndCost() throws Throwable {
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
+		LlmCacheEngine engine = engine(cache);
+		ChatModel model = chatModel();
+		String first = "What is the capital of France?";
+		String second = "Name three prime numbers, please.";
+
+		engine.call(call("faq", first), () -> model.call(first)); // miss
+		engine.call(call("faq", first), () -> model.call(first)); // L1 hit
+		cache.clearLocal();
+		engine.call(call("faq", first), () -> model.call(first)); // L2 hit
+		engine.call(call("chat", second), () -> model.call(second)); // miss
+		engine.call(call("chat", second), () -> model.call(second)); // L1 hit
+		engine.call(call("chat", second), () -> model.call(second)); // L1 hit
+		engine.bypass("chat", () -> model.call(second)); // bypass
+		assertThat(server.requestCount()).isEqualTo(3);
+
+		long firstIn = tokens(first.length());
+		long firstOut = tokens(MockOpenAiServer.expectedAnswer(first).length());
+		long secondIn = tokens(second.length());
+		long secondOut = tokens(MockOpenAiServer.expectedAnswer(second).length());
+		long savedIn = 2 * firstIn + 2 * secondIn;
+		long savedOut = 2 * firstOut + 2 * secondOut;
+		BigDecimal savedCost = new BigDecimal("0.15").multiply(BigDecimal.valueOf(savedIn))
+			.add(new BigDecimal("0.60").multiply(BigDecimal.valueOf(savedOut)))
+			.divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL128);
+
+		LlmCacheStatistics.Snapshot snapshot = this.statistics.snapshot();
+		LlmCacheStatistics.NamespaceSnapshot faq = snapshot.namespaces().get("faq");
+		assertThat(faq.count(Outcome.MISS)).isEqualTo(1);
+		assertThat(faq.count(Outcome.L1_HIT)).isEqualTo(1);
+		assertThat(faq.count(Outcome.L2_HIT)).isEqualTo(1);
+		assertThat(faq.stored()).isEqualTo(1);
+		assertThat(faq.inputTokensSaved()).isEqualTo(2 * firstIn);
+		assertThat(faq.outputTokensSaved()).isEqualTo(2 * firstOut);
+		LlmCacheStatistics.NamespaceSnapshot chat = snapshot.namespaces().get("chat");
+		assertThat(chat.count(Outcome.MISS)).isEqualTo(1);
+		assertThat(chat.count(Outcome.L1_HIT)).isEqualTo(2);
+		assertThat(chat.count(Outcome.BYPASS)).isEqualTo(1);
+		assertThat(chat.lookups()).isEqualTo(3);
+		assertThat(chat.hitRatio()).isEqualTo(2.0 / 3);
+		LlmCacheStatistics.NamespaceSnapshot total = snapshot.total();
+		assertThat(total.hits()).isEqualTo(4);
+		assertThat(total.inputTokensSaved()).isEqualTo(savedIn);
+		assertThat(total.outputTokensSaved()).isEqualTo(savedOut);
+		assertThat(total.costSaved()).isEqualByComparingTo(savedCost);
+
+		assertThat(this.meters.get("llmcache.requests").tags("namespace", "faq", "outcome", "miss").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("llmcache.requests").tags("namespace", "faq", "outcome", "l2_hit").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("llmcache.requests").tags("namespace", "chat", "outcome", "l1_hit").counter().count())
+			.isEqualTo(2);
+		assertThat(this.meters.get("llmcache.requests").tags("namespace", "chat", "outcome", "bypass").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("llmcache.tokens.saved").tags("type", "input").counters().stream()
+			.mapToDouble(c -> c.count()).sum()).isEqualTo(savedIn);
+		assertThat(this.meters.get("llmcache.tokens.saved").tags("type", "output", "model", "gpt-4o-mini").counters()
+			.stream().mapToDouble(c -> c.count()).sum()).isEqualTo(savedOut);
+		assertThat(this.meters.get("llmcache.cost.saved").counters().stream().mapToDouble(c -> c.count()).sum())
+			.isCloseTo(savedCost.doubleValue(), within(1e-12));
+		assertThat(this.meters.get("llmcache.model.duration").tags("namespace", "chat", "outcome", "miss").timer()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.get("llmcache.lookup.duration").tags("namespace", "faq").timers().stream()
+			.mapToLong(t -> t.count()).sum()).isEqualTo(3);
+	}
+
+	@Test
+	void aMissNeverCountsAsSavedEvenWhenItsResultIsStored() throws Throwable {
+		LlmCacheEngine engine = engine(new TieredCache(new LocalTier(10_000_000), null, new JsonLlmCacheSerializer(), 0));
+		ChatModel model = chatModel();
+		engine.call(call("once", "Only once"), () -> model.call("Only once"));
+		assertThat(this.statistics.snapshot().total().inputTokensSaved()).isZero();
+		assertThat(this.statistics.snapshot().total().costSaved()).isEqualByComparingTo(BigDecimal.ZERO);
+		assertThat(this.meters.find("llmcache.tokens.saved").counters()).isEmpty();
+		assertThat(this.meters.find("llmcache.cost.saved").counters()).isEmpty();
+	}
+
+	@Test
+	void entriesOfTextMethodsKeepTheUsageTheModelReported() throws Throwable {
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
+		LlmCacheEngine engine = engine(cache);
+		ChatModel model = chatModel();
+		String question = "How tall is Mont Blanc?";
+		engine.call(call("usage", question), () -> model.call(question));
+		TieredCache.Lookup lookup = cache.get(call("usage", question).key(), STRING, false);
+		assertThat(lookup.tier()).hasToString("L2");
+		assertThat(lookup.value().usage().inputTokens()).isEqualTo(tokens(question.length()));
+		assertThat(lookup.value().usage().outputTokens())
+			.isEqualTo(tokens(MockOpenAiServer.expectedAnswer(question).length()));
+		assertThat(lookup.value().model()).isEqualTo("gpt-4o-mini");
+	}
+
+	@Test
+	void spansShowNamespaceOutcomeTierAndEntryAge() throws Throwable {
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
+		LlmCacheEngine engine = engine(cache);
+		ChatModel model = chatModel();
+		engine.call(call("traced", "Trace me"), () -> model.call("Trace me"));
+		cache.clearLocal();
+		engine.call(call("traced", "Trace me"), () -> model.call("Trace me"));
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasObservationWithNameEqualTo("llmcache.model.call")
+			.that()
+			.hasLowCardinalityKeyValue("llmcache.namespace", "traced")
+			.hasBeenStopped();
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasAnObservation(observation -> observation.hasNameEqualTo("llmcache.lookup")
+				.hasLowCardinalityKeyValue("llmcache.outcome", "miss")
+				.hasLowCardinalityKeyValue("llmcache.tier", "none"))
+			.hasAnObservation(observation -> observation.hasNameEqualTo("llmcache.lookup")
+				.hasLowCardinalityKeyValue("llmcache.namespace", "traced")
+				.hasLowCardinalityKeyValue("llmcache.outcome", "l2_hit")
+				.hasLowCardinalityKeyValue("llmcache.tier", "l2")
+				.hasLowCardinalityKeyValue("llmcache.hit", "true")
+				.hasHighCardinalityKeyValueWithKey("llmcache.entry.age.ms"));
+	}
+
+	private LlmCacheEngine engine(TieredCache cache) {
+		MicrometerLlmCacheListener micrometer = new MicrometerLlmCacheListener(this.meters, PRICING);
+		LlmCacheEngine engine = new LlmCacheEngine(cache, CacheabilityPolicy.defaults(),
+				new LoggingLlmCacheErrorHandler(), FlightSettings.defaults(), event -> {
+					micrometer.onCall(event);
+					this.statistics.onCall(event);
+				});
+		engine.setObservationRegistry(this.observations);
+		return engine;
+	}
+
+	private ChatModel chatModel() {
+		return OpenAiChatModel.builder()
+			.options(OpenAiTestModels.options(server, OpenAiTestModels.DEFAULT_MODEL).build())
+			.observationRegistry(this.observations)
+			.build();
+	}
+
+	private static CachedCall call(String namespace, String question) throws Exception {
+		byte[] digest = MessageDigest.getInstance("SHA-256").digest(question.getBytes(StandardCharsets.UTF_8));
+		return new CachedCall(new CacheKey(namespace, null, HexFormat.of().formatHex(digest)), STRING,
+				Duration.ofMinutes(5));
+	}
+
+	/** The mock server's token count: a token per four characters, rounded up. */
+	private static long tokens(int characters) {
+		return (characters + 3) / 4;
+	}
+
+}
