@@ -1,7 +1,6 @@
 package dev.llmcache.explain;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmcache.interceptor.LlmCacheExpressionEvaluator;
@@ -12,8 +11,6 @@ import dev.llmcache.key.CacheKey;
 import dev.llmcache.key.KeyArgument;
 import dev.llmcache.key.KeyRequest;
 import org.springframework.expression.EvaluationContext;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Explains the key of a call of an {@code @LlmCached} method, named as {@code LlmCacheManager}
@@ -54,42 +51,11 @@ public class LlmCacheKeyExplainer {
 	}
 
 	private LlmCachedOperation findOperation(Class<?> beanType, String methodName, Object[] args) {
-		List<LlmCachedOperation> found = new ArrayList<>();
-		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(beanType)) {
-			if (method.getName().equals(methodName) && accepts(method, args)
-					&& this.operationSource.getOperation(method, beanType) instanceof LlmCachedOperation operation) {
-				found.add(operation);
-			}
-		}
-		if (found.size() != 1) {
-			throw new IllegalArgumentException(((found.isEmpty()) ? "No" : "More than one") + " @LlmCached method '"
-					+ methodName + "' accepting " + args.length + " argument(s) of the given types on "
-					+ beanType.getName());
-		}
-		return found.get(0);
+		return this.operationSource.findCachedOperation(beanType, methodName, args);
 	}
 
 	private static String describe(Method method) {
-		StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.')
-			.append(method.getName()).append('(');
-		Class<?>[] types = method.getParameterTypes();
-		for (int i = 0; i < types.length; i++) {
-			text.append((i > 0) ? ", " : "").append(types[i].getSimpleName());
-		}
-		return text.append(')').toString();
-	}
-
-	private static boolean accepts(Method method, Object[] args) {
-		Class<?>[] types = method.getParameterTypes();
-		if (types.length != args.length) {
-			return false;
-		}
-		for (int i = 0; i < types.length; i++) {
-			if (!ClassUtils.isAssignableValue(types[i], args[i])) {
-				return false;
-			}
-		}
-		return true;
+		return LlmCacheOperationSource.describe(method);
 	}
 
 }

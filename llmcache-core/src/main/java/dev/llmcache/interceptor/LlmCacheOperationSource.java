@@ -246,7 +246,43 @@ public class LlmCacheOperationSource {
 		return name.append(')').toString();
 	}
 
-	static String describe(Method method) {
+	/**
+	 * The {@code @LlmCached} operation a call of {@code beanType.methodName(args)} uses, found the way
+	 * {@code LlmCacheManager} names entries.
+	 * @param args the arguments, or null to match by name alone
+	 * @throws IllegalArgumentException if not exactly one such method exists
+	 */
+	public LlmCachedOperation findCachedOperation(Class<?> beanType, String methodName, @Nullable Object[] args) {
+		java.util.List<LlmCachedOperation> found = new java.util.ArrayList<>();
+		for (Method method : org.springframework.util.ReflectionUtils.getUniqueDeclaredMethods(beanType)) {
+			if (method.getName().equals(methodName) && (args == null || accepts(method, args))
+					&& getOperation(method, beanType) instanceof LlmCachedOperation operation) {
+				found.add(operation);
+			}
+		}
+		if (found.size() != 1) {
+			String which = (args != null) ? " accepting " + args.length + " argument(s) of the given types" : "";
+			throw new IllegalArgumentException((found.isEmpty() ? "No" : "More than one") + " @LlmCached method '"
+					+ methodName + "'" + which + " on " + beanType.getName());
+		}
+		return found.get(0);
+	}
+
+	private static boolean accepts(Method method, Object[] args) {
+		Class<?>[] types = method.getParameterTypes();
+		if (types.length != args.length) {
+			return false;
+		}
+		for (int i = 0; i < types.length; i++) {
+			if (!ClassUtils.isAssignableValue(types[i], args[i])) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** {@code com.example.Service.method(String,int)}, for messages. */
+	public static String describe(Method method) {
 		return method.getDeclaringClass().getName() + "." + method.getName() + "("
 				+ StringUtils.arrayToCommaDelimitedString(
 						java.util.Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toArray())
