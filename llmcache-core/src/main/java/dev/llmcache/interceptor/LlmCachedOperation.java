@@ -22,10 +22,20 @@ import org.springframework.expression.Expression;
  * @param unless SpEL over {@code #result} vetoing a store, or null
  * @param maxTemperature highest requested temperature still cached
  * @param valueType the declared return type
+ * @param similarityThreshold the semantic threshold, negative for the configured default
+ * @param candidates the number of semantic candidates, 0 for the configured default
  */
 public record LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
 		@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
-		@Nullable Expression unless, double maxTemperature, ValueType valueType) implements KeyedOperation {
+		@Nullable Expression unless, double maxTemperature, ValueType valueType, double similarityThreshold,
+		int candidates) implements KeyedOperation {
+
+	public LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
+			@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
+			@Nullable Expression unless, double maxTemperature, ValueType valueType) {
+		this(method, namespace, ttl, normalize, semantic, key, partition, condition, unless, maxTemperature, valueType,
+				-1, 0);
+	}
 
 	@Override
 	public String toString() {
