@@ -34,6 +34,7 @@ import dev.llmcache.tier.TieredCache;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -85,10 +86,13 @@ public class LlmCacheAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static LlmCacheOperationSource llmCacheOperationSource(LlmCacheProperties properties,
-			LlmCacheExpressionEvaluator evaluator, LlmCacheKeyGenerator keyGenerator) {
-		return new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(), properties.getMaxTemperature(),
-				properties.isRequirePartition()),
-				evaluator, keyGenerator);
+			LlmCacheExpressionEvaluator evaluator, LlmCacheKeyGenerator keyGenerator, ListableBeanFactory beanFactory) {
+		LlmCacheOperationSource source = new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(),
+				properties.getMaxTemperature(), properties.isRequirePartition()), evaluator, keyGenerator);
+		// Decided from bean definitions: proxies (and so operations) are created before the tier is.
+		source.setSemanticAvailable(
+				LlmCacheSemanticAutoConfiguration.isAvailable(properties.getSemantic(), beanFactory));
+		return source;
 	}
 
 	@Bean

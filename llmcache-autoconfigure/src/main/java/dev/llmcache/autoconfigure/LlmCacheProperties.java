@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.semantic.SemanticQueryFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -54,6 +55,8 @@ public class LlmCacheProperties {
 	private final Async async = new Async();
 
 	private final Encryption encryption = new Encryption();
+
+	private final Semantic semantic = new Semantic();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -121,6 +124,10 @@ public class LlmCacheProperties {
 
 	public Redis getRedis() {
 		return this.redis;
+	}
+
+	public Semantic getSemantic() {
+		return this.semantic;
 	}
 
 	public SingleFlight getSingleFlight() {
@@ -398,6 +405,141 @@ public class LlmCacheProperties {
 
 		public void setTtlJitter(double ttlJitter) {
 			this.ttlJitter = ttlJitter;
+		}
+
+	}
+
+	/**
+	 * The semantic tier: answering @LlmCached(semantic = true) methods from cached requests with the
+	 * same meaning.
+	 */
+	public static class Semantic {
+
+		/** Whether semantic = true methods use the semantic tier (it needs an EmbeddingModel bean). */
+		private boolean enabled = true;
+
+		/** Lowest cosine similarity, in [0, 1], at which a cached request may answer a new one. */
+		private double threshold = SemanticQueryFactory.DEFAULT_THRESHOLD;
+
+		/** How many nearest cached requests are checked against the guards. */
+		private int candidates = SemanticQueryFactory.DEFAULT_CANDIDATES;
+
+		/**
+		 * Whether semantic hits are only recorded (the model is still called and the answers
+		 * compared), to measure precision on real traffic before serving them.
+		 */
+		private boolean shadow = false;
+
+		/** Replacement guard rules (a resource in the format of the default rules); none means the defaults. */
+		private String guardRules;
+
+		/** Bucket size past which approximate (HNSW) search replaces an exact scan. */
+		private int approximateAbove = 2000;
+
+		/** How many embeddings of request texts are kept, so a text is not embedded twice. */
+		private long embeddingCacheSize = 10_000;
+
+		/** Whether the index is shared with other instances through a Redis Stream (when Redis is used). */
+		private boolean share = true;
+
+		/** About how many entries the shared Redis Stream keeps. */
+		private long streamMaxLength = 1_000_000;
+
+		/** How often other instances' new entries are read from the stream. */
+		private Duration pollInterval = Duration.ofMillis(250);
+
+		/**
+		 * Where the index lives: "memory" (in-process, shared through Redis) or "vector-store" (the
+		 * application's Spring AI VectorStore bean).
+		 */
+		private String index = "memory";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(double threshold) {
+			this.threshold = threshold;
+		}
+
+		public int getCandidates() {
+			return this.candidates;
+		}
+
+		public void setCandidates(int candidates) {
+			this.candidates = candidates;
+		}
+
+		public boolean isShadow() {
+			return this.shadow;
+		}
+
+		public void setShadow(boolean shadow) {
+			this.shadow = shadow;
+		}
+
+		public String getGuardRules() {
+			return this.guardRules;
+		}
+
+		public void setGuardRules(String guardRules) {
+			this.guardRules = guardRules;
+		}
+
+		public int getApproximateAbove() {
+			return this.approximateAbove;
+		}
+
+		public void setApproximateAbove(int approximateAbove) {
+			this.approximateAbove = approximateAbove;
+		}
+
+		public long getEmbeddingCacheSize() {
+			return this.embeddingCacheSize;
+		}
+
+		public void setEmbeddingCacheSize(long embeddingCacheSize) {
+			this.embeddingCacheSize = embeddingCacheSize;
+		}
+
+		public boolean isShare() {
+			return this.share;
+		}
+
+		public void setShare(boolean share) {
+			this.share = share;
+		}
+
+		public long getStreamMaxLength() {
+			return this.streamMaxLength;
+		}
+
+		public void setStreamMaxLength(long streamMaxLength) {
+			this.streamMaxLength = streamMaxLength;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public String getIndex() {
+			return this.index;
+		}
+
+		public void setIndex(String index) {
+			this.index = index;
 		}
 
 	}

@@ -143,8 +143,8 @@ class LlmCacheAutoConfigurationTests {
 		this.runner.withBean(SemanticService.class).run(context -> assertThat(context).getFailure()
 			.rootCause()
 			.hasMessage("dev.llmcache.autoconfigure.LlmCacheAutoConfigurationTests$SemanticService.ask(String) sets "
-					+ "@LlmCached(semantic = true), but no semantic tier is configured; add an EmbeddingModel and the "
-					+ "llmcache semantic module, or remove semantic = true"));
+					+ "@LlmCached(semantic = true), but no semantic tier is configured: add a Spring AI EmbeddingModel "
+					+ "bean (dev.llmcache:llmcache-embedding-onnx provides an offline one), or remove semantic = true"));
 	}
 
 	@Test

@@ -43,6 +43,19 @@ public @interface LlmCached {
 	boolean semantic() default false;
 
 	/**
+	 * With {@code semantic = true}: the lowest cosine similarity, in [0, 1], at which a cached
+	 * request may answer this one (the guards apply as well). Negative means
+	 * {@code llmcache.semantic.threshold}.
+	 */
+	double similarityThreshold() default -1;
+
+	/**
+	 * With {@code semantic = true}: how many nearest cached requests are checked against the
+	 * guards. 0 means {@code llmcache.semantic.candidates}.
+	 */
+	int candidates() default 0;
+
+	/**
 	 * The namespace, the unit of {@code clearNamespace}. Empty means one derived from the declaring
 	 * class and the method signature, stable across runs.
 	 */

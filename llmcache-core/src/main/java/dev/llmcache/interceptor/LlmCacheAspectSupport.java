@@ -10,7 +10,10 @@ import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.CachedCall;
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.engine.LlmCacheErrorHandler;
+import dev.llmcache.engine.SemanticQuery;
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.key.KeyRequest;
+import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +47,8 @@ public class LlmCacheAspectSupport {
 
 	private final LlmCacheErrorHandler errorHandler;
 
+	private volatile @Nullable SemanticQueryFactory semanticQueries;
+
 	private final Set<Method> warnedExpressions = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean requirePartition;
@@ -67,6 +72,11 @@ public class LlmCacheAspectSupport {
 		this.requirePartition = requirePartition;
 	}
 
+	/** Builds the semantic query of {@code semantic = true} operations; without one they match exactly only. */
+	public void setSemanticQueryFactory(@Nullable SemanticQueryFactory semanticQueries) {
+		this.semanticQueries = semanticQueries;
+	}
+
 	public @Nullable Object execute(LlmCacheEngine.Invoker invoker, @Nullable Object target, Method method,
 			@Nullable Object[] args, @Nullable Class<?> targetClass) throws Throwable {
 		KeyedOperation operation = this.operationSource.getOperation(method, targetClass);
@@ -84,6 +94,7 @@ public class LlmCacheAspectSupport {
 		EvaluationContext context = needsContext(operation)
 				? this.evaluator.createContext(operation.method(), args, target, null, false) : null;
 		CacheKey key;
+		KeyRequest request;
 		try {
 			if (operation.condition() != null && !this.evaluator.isTrue(operation.condition(), context)) {
 				return this.engine.bypass(operation.namespace(), invoker);
@@ -91,7 +102,8 @@ public class LlmCacheAspectSupport {
 			if (!this.engine.policy().isCacheableRequest(args, operation.maxTemperature())) {
 				return this.engine.bypass(operation.namespace(), invoker);
 			}
-			key = this.keyResolver.keyFor(operation, args, context);
+			request = this.keyResolver.requestFor(operation, args, context);
+			key = (request != null) ? this.keyResolver.keyGenerator().generate(request) : null;
 		}
 		catch (EvaluationException ex) {
 			if (this.requirePartition) {
@@ -109,7 +121,7 @@ public class LlmCacheAspectSupport {
 			return this.engine.bypass(operation.namespace(), invoker);
 		}
 		CachedCall call = new CachedCall(key, operation.valueType(), operation.ttl(),
-				result -> passesUnless(operation, result, args, target), null);
+				result -> passesUnless(operation, result, args, target), semanticQuery(operation, request, key));
 		return switch (operation.returnKind()) {
 			case VALUE -> this.engine.call(call, invoker);
 			case FUTURE -> this.asyncCalls.future(call,
@@ -137,6 +149,21 @@ public class LlmCacheAspectSupport {
 		}
 		catch (Throwable ex) {
 			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	private @Nullable SemanticQuery semanticQuery(LlmCachedOperation operation, KeyRequest request, CacheKey key) {
+		SemanticQueryFactory factory = this.semanticQueries;
+		if (!operation.semantic() || factory == null) {
+			return null;
+		}
+		try {
+			return factory.queryFor(request, operation.similarityThreshold(), operation.candidates());
+		}
+		catch (RuntimeException ex) {
+			// The exact tiers still work: such a call is cached without the semantic tier.
+			this.errorHandler.handleGetError(ex, key);
+			return null;
 		}
 	}
 

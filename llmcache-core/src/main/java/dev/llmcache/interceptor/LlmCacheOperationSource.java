@@ -115,7 +115,8 @@ public class LlmCacheOperationSource {
 		ValueType valueType = valueType(method, returnKind);
 		if (annotation.semantic() && !this.semanticAvailable) {
 			throw new IllegalStateException(describe(method) + " sets @LlmCached(semantic = true), but no semantic "
-					+ "tier is configured; add an EmbeddingModel and the llmcache semantic module, or remove semantic = true");
+					+ "tier is configured: add a Spring AI EmbeddingModel bean (dev.llmcache:llmcache-embedding-onnx "
+					+ "provides an offline one), or remove semantic = true");
 		}
 		String namespace = StringUtils.hasText(annotation.namespace()) ? annotation.namespace().trim()
 				: defaultNamespace(annotated);
@@ -131,7 +132,8 @@ public class LlmCacheOperationSource {
 				annotation.semantic(), this.evaluator.parse(annotation.key(), "key", method),
 				this.evaluator.parse(annotation.partition(), "partition", method),
 				this.evaluator.parse(annotation.condition(), "condition", method),
-				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature, valueType, returnKind);
+				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature, valueType, returnKind,
+				similarityThreshold(annotation, method), candidates(annotation, method));
 		if (this.defaults.requirePartition() && operation.partition() == null) {
 			throw new IllegalStateException(describe(method) + " has no partition, but llmcache.require-partition=true: "
 					+ "set @LlmCached(partition = \"...\") so that tenants never share entries");
@@ -140,6 +142,23 @@ public class LlmCacheOperationSource {
 			this.keyGenerator.validate(method);
 		}
 		return operation;
+	}
+
+	private static double similarityThreshold(LlmCached annotation, Method method) {
+		double threshold = annotation.similarityThreshold();
+		if (Double.isNaN(threshold) || threshold > 1 || (threshold < 0 && threshold != -1)) {
+			throw new IllegalStateException(describe(method) + " has similarityThreshold = " + threshold
+					+ ": it must be a cosine similarity in [0, 1] (or -1 for llmcache.semantic.threshold)");
+		}
+		return threshold;
+	}
+
+	private static int candidates(LlmCached annotation, Method method) {
+		if (annotation.candidates() < 0) {
+			throw new IllegalStateException(describe(method) + " has candidates = " + annotation.candidates()
+					+ ": it must be at least 1 (or 0 for llmcache.semantic.candidates)");
+		}
+		return annotation.candidates();
 	}
 
 	private LlmCacheEvictOperation evictOperation(Method method, LlmCacheEvict annotation) {

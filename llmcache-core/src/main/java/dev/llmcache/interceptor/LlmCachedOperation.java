@@ -24,11 +24,13 @@ import org.springframework.expression.Expression;
  * @param valueType the type of the value stored: the declared return type, or the element type of
  * a future, Mono or Flux
  * @param returnKind how the method hands over its result
+ * @param similarityThreshold the semantic threshold, negative for the configured default
+ * @param candidates the number of semantic candidates, 0 for the configured default
  */
 public record LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
 		@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
-		@Nullable Expression unless, double maxTemperature, ValueType valueType, ReturnKind returnKind)
-		implements KeyedOperation {
+		@Nullable Expression unless, double maxTemperature, ValueType valueType, ReturnKind returnKind,
+		double similarityThreshold, int candidates) implements KeyedOperation {
 
 	@Override
 	public String toString() {

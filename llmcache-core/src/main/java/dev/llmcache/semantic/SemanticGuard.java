@@ -1,0 +1,183 @@
+package dev.llmcache.semantic;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks that two requests which embed close together also agree on the tokens that decide an
+ * answer, so that "turn on dark mode" never answers "turn off dark mode" however similar their
+ * embeddings are. Applied to every candidate above the threshold before a hit is served.
+ *
+ * <p>The checks, in order: numbers and identifiers (exactly the same set), negation (both or
+ * neither), opposite poles ({@link GuardRules.Opposite}), and entity-like tokens (a capitalized
+ * word that is not {@linkplain GuardRules#common() common} must appear in the other request).
+ * The rules themselves are data: {@link GuardRules}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SemanticGuard {
+
+	private static final Pattern TOKEN = Pattern
+		.compile("[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
+
+	private static final String[] SUFFIXES = { "", "s", "es", "d", "ed", "ing", "er", "est", "ly", "r", "st" };
+
+	private final GuardRules rules;
+
+	public SemanticGuard(GuardRules rules) {
+		this.rules = rules;
+	}
+
+	public static SemanticGuard defaults() {
+		return new SemanticGuard(GuardRules.defaults());
+	}
+
+	public GuardRules rules() {
+		return this.rules;
+	}
+
+	/**
+	 * @return null when the requests agree, otherwise the kind of disagreement
+	 * ({@code "number"}, {@code "negation"}, {@code "polarity"} or {@code "entity"})
+	 */
+	public @Nullable String disagreement(String request, String cached) {
+		Tokens a = tokens(request);
+		Tokens b = tokens(cached);
+		if (!a.numbers.equals(b.numbers)) {
+			return "number";
+		}
+		if (a.negated != b.negated) {
+			return "negation";
+		}
+		for (GuardRules.Opposite opposite : this.rules.opposites()) {
+			int poleA = poles(a, opposite);
+			int poleB = poles(b, opposite);
+			if (poleA != 0 && poleB != 0 && poleA != poleB) {
+				return "polarity";
+			}
+		}
+		if (!b.words.containsAll(a.entities) || !a.words.containsAll(b.entities)) {
+			return "entity";
+		}
+		return null;
+	}
+
+	/** Whether the two requests agree on every rule. */
+	public boolean agree(String request, String cached) {
+		return disagreement(request, cached) == null;
+	}
+
+	/** Bit 1: mentions the positive pole; bit 2: the negative one. */
+	private static int poles(Tokens tokens, GuardRules.Opposite opposite) {
+		int poles = 0;
+		for (String word : opposite.positive()) {
+			if (tokens.mentions(word)) {
+				poles |= 1;
+				break;
+			}
+		}
+		for (String word : opposite.negative()) {
+			if (tokens.mentions(word)) {
+				poles |= 2;
+				break;
+			}
+		}
+		return poles;
+	}
+
+	private Tokens tokens(String text) {
+		List<String> original = new ArrayList<>();
+		Matcher matcher = TOKEN.matcher(text);
+		while (matcher.find()) {
+			original.add(matcher.group());
+		}
+		Set<String> words = new HashSet<>();
+		Set<String> numbers = new HashSet<>();
+		Set<String> entities = new HashSet<>();
+		StringBuilder joined = new StringBuilder(" ");
+		boolean negated = false;
+		for (String token : original) {
+			String lower = stripPossessive(token.toLowerCase(Locale.ROOT).replace('’', '\''));
+			words.add(lower);
+			words.add(lower.replace("'", ""));
+			joined.append(lower).append(' ');
+			String number = this.rules.numbers().get(lower);
+			if (number != null) {
+				numbers.add(number);
+			}
+			else if (isNumberOrIdentifier(token)) {
+				numbers.add(lower.replace(",", ""));
+			}
+			if (lower.endsWith("n't") || this.rules.negations().contains(lower)
+					|| this.rules.negations().contains(lower.replace("'", ""))) {
+				negated = true;
+			}
+			if (Character.isUpperCase(token.codePointAt(0)) && !this.rules.common().contains(lower)
+					&& !isNumberOrIdentifier(token)) {
+				entities.add(lower);
+			}
+		}
+		return new Tokens(words, numbers, entities, negated, joined.toString());
+	}
+
+	private static String stripPossessive(String token) {
+		if (token.endsWith("'s") && token.length() > 2) {
+			return token.substring(0, token.length() - 2);
+		}
+		return token.endsWith("'") ? token.substring(0, token.length() - 1) : token;
+	}
+
+	/**
+	 * Digits anywhere, or the shape of an identifier: an underscore, a dot or slash between word
+	 * characters, camelCase, or two or more capitals in a row (API, AWS, S3).
+	 */
+	static boolean isNumberOrIdentifier(String token) {
+		boolean lower = false;
+		int upperRun = 0;
+		for (int i = 0; i < token.length(); i++) {
+			char c = token.charAt(i);
+			if (Character.isDigit(c) || c == '_' || ((c == '.' || c == '/') && i > 0 && i < token.length() - 1)) {
+				return true;
+			}
+			if (Character.isUpperCase(c)) {
+				if (lower && i > 0) {
+					return true; // camelCase
+				}
+				if (++upperRun >= 2) {
+					return true;
+				}
+			}
+			else {
+				upperRun = 0;
+				lower |= Character.isLowerCase(c);
+			}
+		}
+		return false;
+	}
+
+	private record Tokens(Set<String> words, Set<String> numbers, Set<String> entities, boolean negated,
+			String joined) {
+
+		boolean mentions(String word) {
+			if (word.indexOf(' ') >= 0) {
+				return this.joined.contains(" " + word + " ");
+			}
+			for (String suffix : SUFFIXES) {
+				if (this.words.contains(word + suffix)) {
+					return true;
+				}
+			}
+			// "lose" -> "losing", "close" -> "closing"
+			return word.endsWith("e") && this.words.contains(word.substring(0, word.length() - 1) + "ing");
+		}
+
+	}
+
+}

@@ -1,0 +1,169 @@
+package dev.llmcache.embedding.onnx;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.llmcache.key.PromptNormalizer;
+import dev.llmcache.semantic.EmbeddingCache;
+import dev.llmcache.semantic.SemanticGuard;
+import dev.llmcache.semantic.SemanticHitVerifier;
+import dev.llmcache.semantic.SemanticMatcher;
+import dev.llmcache.semantic.SemanticQueryFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures the semantic tier on a labelled set of request pairs: each pair goes through the code
+ * path of the tier (prompt normalization, embedding with the offline model, cosine similarity,
+ * threshold, guards), and precision and recall are printed per threshold and per kind, with and
+ * without the guards. The last line is {@code defaults: precision=P recall=R} for the default
+ * threshold with the guards.
+ *
+ * <p>Input: a JSON-lines file, one {@code {"a": "...", "b": "...", "same": true|false, "kind": "..."}}
+ * per line. Run with {@code eval/evaluate.sh eval/pairs.jsonl}.
+ */
+public final class SemanticEvaluation {
+
+	private static final double[] THRESHOLDS = { 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95 };
+
+	private SemanticEvaluation() {
+	}
+
+	record Pair(String a, String b, boolean same, String kind) {
+	}
+
+	record Scored(Pair pair, double similarity, boolean guarded) {
+
+		boolean hit(double threshold, boolean withGuards) {
+			return this.similarity >= threshold && (!withGuards || !this.guarded);
+		}
+
+	}
+
+	public static void main(String[] args) throws IOException {
+		if (args.length < 1) {
+			System.err.println("usage: SemanticEvaluation <pairs.jsonl> [threshold]");
+			System.exit(2);
+		}
+		double defaultThreshold = (args.length > 1) ? Double.parseDouble(args[1])
+				: SemanticQueryFactory.DEFAULT_THRESHOLD;
+		List<Pair> pairs = read(Path.of(args[0]));
+		PromptNormalizer normalizer = PromptNormalizer.defaults();
+		SemanticGuard guard = SemanticGuard.defaults();
+		SemanticMatcher matcher = new SemanticMatcher(new EmbeddingCache(new OnnxMiniLmEmbeddingModel(), 100_000), guard,
+				SemanticHitVerifier.ACCEPT_ALL);
+		List<Scored> scored = new ArrayList<>();
+		for (Pair pair : pairs) {
+			// The cached request is a, the new request b, as the tier sees them.
+			String cached = normalizer.normalize(pair.a());
+			String request = normalizer.normalize(pair.b());
+			double similarity = matcher.similarity(request, cached);
+			boolean guarded = matcher.rejection(request, cached, similarity, 0) != null;
+			scored.add(new Scored(pair, similarity, guarded));
+		}
+		long positives = pairs.stream().filter(Pair::same).count();
+		System.out.printf(Locale.ROOT, "pairs: %d (%d same, %d different)%n%n", pairs.size(), positives,
+				pairs.size() - positives);
+		System.out.println("| threshold | guards | precision | recall | hits | wrong hits |");
+		System.out.println("| ---: | :---: | ---: | ---: | ---: | ---: |");
+		for (double threshold : THRESHOLDS) {
+			for (boolean withGuards : new boolean[] { false, true }) {
+				Counts counts = count(scored, threshold, withGuards);
+				System.out.printf(Locale.ROOT, "| %.2f | %s | %s | %s | %d | %d |%n", threshold,
+						withGuards ? "yes" : "no", format(counts.precision()), format(counts.recall()), counts.hits,
+						counts.wrong);
+			}
+		}
+		System.out.printf(Locale.ROOT, "%nper kind at threshold %.2f:%n%n", defaultThreshold);
+		System.out.println("| kind | pairs | guards | hits | wrong hits | precision | recall |");
+		System.out.println("| --- | ---: | :---: | ---: | ---: | ---: | ---: |");
+		Map<String, List<Scored>> byKind = new TreeMap<>();
+		for (Scored s : scored) {
+			byKind.computeIfAbsent(s.pair().kind(), k -> new ArrayList<>()).add(s);
+		}
+		for (Map.Entry<String, List<Scored>> kind : byKind.entrySet()) {
+			for (boolean withGuards : new boolean[] { false, true }) {
+				Counts counts = count(kind.getValue(), defaultThreshold, withGuards);
+				System.out.printf(Locale.ROOT, "| %s | %d | %s | %d | %d | %s | %s |%n", kind.getKey(),
+						kind.getValue().size(), withGuards ? "yes" : "no", counts.hits, counts.wrong,
+						format(counts.precision()), format(counts.recall()));
+			}
+		}
+		if (System.getProperty("eval.verbose") != null) {
+			System.out.println();
+			for (Scored s : scored) {
+				boolean hit = s.hit(defaultThreshold, true);
+				if (hit != s.pair().same()) {
+					System.out.printf(Locale.ROOT, "%s %.3f guarded=%s %s | %s%n", hit ? "WRONG-HIT" : "MISSED",
+							s.similarity(), s.guarded(), s.pair().a(), s.pair().b());
+				}
+			}
+		}
+		Counts defaults = count(scored, defaultThreshold, true);
+		System.out.println();
+		System.out.printf(Locale.ROOT, "defaults: precision=%s recall=%s%n", format(defaults.precision()),
+				format(defaults.recall()));
+	}
+
+	private static String format(double value) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+	}
+
+	record Counts(long hits, long wrong, long positives) {
+
+		double precision() {
+			return (this.hits == 0) ? Double.NaN : (double) (this.hits - this.wrong) / this.hits;
+		}
+
+		double recall() {
+			return (this.positives == 0) ? Double.NaN : (double) (this.hits - this.wrong) / this.positives;
+		}
+
+	}
+
+	private static Counts count(List<Scored> scored, double threshold, boolean withGuards) {
+		long hits = 0;
+		long wrong = 0;
+		long positives = 0;
+		for (Scored s : scored) {
+			if (s.pair().same()) {
+				positives++;
+			}
+			if (s.hit(threshold, withGuards)) {
+				hits++;
+				if (!s.pair().same()) {
+					wrong++;
+				}
+			}
+		}
+		return new Counts(hits, wrong, positives);
+	}
+
+	static List<Pair> read(Path path) throws IOException {
+		JsonMapper mapper = JsonMapper.builder().build();
+		List<Pair> pairs = new ArrayList<>();
+		int line = 0;
+		for (String text : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+			line++;
+			if (text.isBlank()) {
+				continue;
+			}
+			JsonNode node = mapper.readTree(text);
+			if (!node.hasNonNull("a") || !node.hasNonNull("b") || !node.path("same").isBoolean()) {
+				throw new IllegalArgumentException(path + ":" + line + ": expected {\"a\": .., \"b\": .., \"same\": "
+						+ "true|false, \"kind\": ..}");
+			}
+			pairs.add(new Pair(node.get("a").asString(), node.get("b").asString(), node.get("same").asBoolean(),
+					node.path("kind").asString(node.get("same").asBoolean() ? "same" : "different")));
+		}
+		return pairs;
+	}
+
+}
