@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import dev.llmcache.autoconfigure.warmup.LlmCacheWarmupAutoConfiguration;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.OpenAiTestModels;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.warmup.LlmCacheWarmer;
 import dev.llmcache.warmup.WarmupFailure;
@@ -16,7 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -122,6 +129,33 @@ class LlmCacheWarmupIntegrationTests {
 				assertThat(report.notStored()).isEqualTo(1);
 				assertThat(report.failures()).isEmpty();
 			});
+	}
+
+	@Test
+	void warmUpRunsInTheBackgroundOnceTheApplicationIsReady() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(StartupApp.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
+					"llmcache.warmup.on-startup=true", "llmcache.warmup.bean=askService",
+					"llmcache.warmup.method=faq", "llmcache.warmup.prompts=Warm at startup,And this one")
+			.run()) {
+			LlmCacheWarmer warmer = context.getBean(LlmCacheWarmer.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> warmer.lastReport() != null);
+			assertThat(warmer.lastReport().warmed()).isEqualTo(2);
+			context.getBean(AskService.class).faq("Warm at startup");
+			assertThat(server.requestCount()).isEqualTo(2);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StartupApp {
+
+		@Bean
+		AskService askService() {
+			return new ChatModelAskService(OpenAiTestModels.chatModel(server));
+		}
+
 	}
 
 	private static WarmupReport runConfigured(LlmCacheWarmer warmer) {

@@ -1,0 +1,210 @@
+package dev.llmcache.embedding.onnx;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.llmcache.engine.CallEvent;
+import dev.llmcache.engine.LlmCacheListener;
+import dev.llmcache.engine.Outcome;
+import dev.llmcache.semantic.DefaultSemanticTier;
+import dev.llmcache.semantic.ShadowStats;
+import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The semantic tier end to end with the real ONNX model, the real Spring AI OpenAI client against
+ * the counting mock server, and a real Redis. The mock answers "Answer to: <question>", so a
+ * served paraphrase is recognisable: it carries the first question.
+ */
+class SemanticTierIntegrationTests {
+
+	private static MockOpenAiServer server;
+
+	private static RedisServerProcess redis;
+
+	@BeforeAll
+	static void start() {
+		server = MockOpenAiServer.start();
+		redis = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+		redis.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		server.reset();
+		redis.flushAll();
+	}
+
+	@Test
+	void paraphraseIsAnsweredFromCacheAndReportedWithItsSimilarity() {
+		List<CallEvent> events = new CopyOnWriteArrayList<>();
+		SemanticContexts.withRedis(server, redis).withBean(LlmCacheListener.class, () -> events::add).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			String first = service.ask("How do I reset my password?");
+			String second = service.ask("What are the steps to reset my password?");
+			assertThat(first).startsWith("Answer to: How do I reset my password?");
+			assertThat(second).isEqualTo(first);
+			assertThat(server.requestCount()).isEqualTo(1);
+			CallEvent hit = events.get(events.size() - 1);
+			assertThat(hit.outcome()).isEqualTo(Outcome.SEMANTIC_HIT);
+			assertThat(hit.similarity()).isBetween(0.85, 1.0);
+		});
+	}
+
+	@Test
+	void nearMissesThatDifferInAnswerDeterminingTokensCallTheModel() {
+		SemanticContexts.withRedis(server, redis).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			List<List<String>> nearMisses = List.of(
+					List.of("How do I turn on dark mode?", "How do I turn off dark mode?"),
+					List.of("What was the population of Canada in 2010?", "What was the population of Canada in 2020?"),
+					List.of("Is aspirin safe for children?", "Is aspirin dangerous for children?"),
+					List.of("Why is my code working?", "Why is my code not working?"),
+					List.of("How do I sort a list in Python?", "How do I sort a list in Java?"));
+			for (List<String> pair : nearMisses) {
+				String first = service.ask(pair.get(0));
+				String second = service.ask(pair.get(1));
+				assertThat(first).startsWith("Answer to: " + pair.get(0));
+				assertThat(second).startsWith("Answer to: " + pair.get(1));
+			}
+			assertThat(server.requestCount()).isEqualTo(2 * nearMisses.size());
+		});
+	}
+
+	@Test
+	void semanticHitsNeverCrossPartitionsSystemPromptsOrModels() {
+		SemanticContexts.withRedis(server, redis).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			service.askAs("acme", "How do I reset my password?");
+			assertThat(service.askAs("globex", "What are the steps to reset my password?"))
+				.startsWith("Answer to: What are the steps");
+			assertThat(server.requestCount()).isEqualTo(2);
+
+			OpenAiChatOptions mini = OpenAiChatOptions.builder().model("gpt-4o-mini").temperature(0.0).build();
+			OpenAiChatOptions large = OpenAiChatOptions.builder().model("gpt-4o").temperature(0.0).build();
+			service.chat(prompt("You are a support bot.", "How do I reset my password?", mini));
+			text(service.chat(prompt("You are a pirate.", "What are the steps to reset my password?", mini)));
+			assertThat(server.requestCount()).isEqualTo(4);
+			service.chat(prompt("You are a support bot.", "What are the steps to reset my password?", large));
+			assertThat(server.requestCount()).isEqualTo(5);
+
+			// The same bucket does hit: same system prompt, same model, a paraphrase.
+			String hit = text(service.chat(prompt("You are a support bot.", "What are the steps to reset my password?",
+					OpenAiChatOptions.builder().model("gpt-4o-mini").temperature(0.0).build())));
+			assertThat(hit).startsWith("Answer to: How do I reset my password?");
+			assertThat(server.requestCount()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void expiredEntriesAreNeverServedAndLeaveTheIndex() {
+		SemanticContexts.withRedis(server, redis).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			DefaultSemanticTier tier = context.getBean(DefaultSemanticTier.class);
+			service.shortLived("How do I cancel my subscription?");
+			assertThat(service.shortLived("How can I cancel my subscription?"))
+				.startsWith("Answer to: How do I cancel my subscription?");
+			assertThat(tier.index().size()).isEqualTo(1);
+			Thread.sleep(1100);
+			assertThat(service.shortLived("How can I cancel my subscription?"))
+				.startsWith("Answer to: How can I cancel my subscription?");
+			assertThat(server.requestCount()).isEqualTo(2);
+			// The expired entry left the index; the fresh answer took its place.
+			assertThat(tier.index().size()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anotherInstanceSharingRedisFindsEntriesTheFirstWrote() {
+		SemanticContexts.withRedis(server, redis).run(first -> {
+			SemanticAskService one = first.getBean(SemanticAskService.class);
+			// Running side by side: the second instance follows the stream.
+			SemanticContexts.withRedis(server, redis).run(second -> {
+				SemanticAskService two = second.getBean(SemanticAskService.class);
+				one.ask("How do I change my email address?");
+				DefaultSemanticTier tier = second.getBean(DefaultSemanticTier.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> tier.index().size() == 1);
+				assertThat(two.ask("How do I update the email address on my account?"))
+					.startsWith("Answer to: How do I change my email address?");
+			});
+			one.ask("What time does the store open?");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "2".equals(redis.command("XLEN", "llmcache:semantic")));
+		});
+		// Started later: the third instance loads what the stream holds.
+		SemanticContexts.withRedis(server, redis).run(third -> {
+			assertThat(third.getBean(SemanticAskService.class).ask("When does the store open?"))
+				.startsWith("Answer to: What time does the store open?");
+		});
+		assertThat(server.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void shadowModeRecordsWouldBeHitsButNeverServesThem() {
+		SemanticContexts.withRedis(server, redis).withPropertyValues("llmcache.semantic.shadow=true").run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			ShadowStats stats = context.getBean(ShadowStats.class);
+			service.ask("How do I reset my password?");
+			assertThat(service.ask("What are the steps to reset my password?"))
+				.startsWith("Answer to: What are the steps to reset my password?");
+			assertThat(server.requestCount()).isEqualTo(2);
+			assertThat(stats.total()).isEqualTo(1);
+			assertThat(stats.disagreed()).isEqualTo(1);
+
+			server.setContent("Open Settings, then Security.");
+			service.ask("How do I turn on two-factor authentication?");
+			service.ask("How can I turn on two-factor authentication?");
+			assertThat(server.requestCount()).isEqualTo(4);
+			assertThat(stats.agreed()).isEqualTo(1);
+			assertThat(stats.precision()).isEqualTo(0.5);
+		});
+	}
+
+	@Test
+	void anOperationsOwnThresholdOverridesTheDefault() {
+		SemanticContexts.withoutRedis(server).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			service.strict("How do I reset my password?");
+			service.strict("What are the steps to reset my password?");
+			assertThat(server.requestCount()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void worksOnL1AloneWithoutRedis() {
+		SemanticContexts.withoutRedis(server).run(context -> {
+			SemanticAskService service = context.getBean(SemanticAskService.class);
+			service.ask("Who wrote Pride and Prejudice?");
+			assertThat(service.ask("Who is the author of Pride and Prejudice?"))
+				.startsWith("Answer to: Who wrote Pride and Prejudice?");
+			assertThat(server.requestCount()).isEqualTo(1);
+		});
+	}
+
+	private static Prompt prompt(String system, String user, OpenAiChatOptions options) {
+		return new Prompt(List.of(new SystemMessage(system), new UserMessage(user)), options);
+	}
+
+	private static String text(ChatResponse response) {
+		return response.getResult().getOutput().getText();
+	}
+
+}
