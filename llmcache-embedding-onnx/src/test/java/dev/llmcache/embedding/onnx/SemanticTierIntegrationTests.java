@@ -70,6 +70,28 @@ class SemanticTierIntegrationTests {
 	}
 
 	@Test
+	void aRedisRestartedEmptyIsNeverAnsweredFromTheStaleIndex() throws Exception {
+		SemanticContexts.withRedis(server, redis)
+			.withPropertyValues("llmcache.l1.enabled=false", "llmcache.redis.retry-interval=200ms")
+			.run(context -> {
+				SemanticAskService service = context.getBean(SemanticAskService.class);
+				service.ask("How do I reset my password?");
+				assertThat(service.ask("What are the steps to reset my password?"))
+					.startsWith("Answer to: How do I reset my password?");
+				assertThat(server.requestCount()).isEqualTo(1);
+
+				redis.stop();
+				redis.restart();
+				for (int i = 0; i < 5; i++) {
+					assertThat(service.ask("What are the steps to reset my password?"))
+						.as("the lost entry is never served from the index")
+						.startsWith("Answer to: What are the steps to reset my password?");
+					Thread.sleep(200);
+				}
+			});
+	}
+
+	@Test
 	void nearMissesThatDifferInAnswerDeterminingTokensCallTheModel() {
 		SemanticContexts.withRedis(server, redis).run(context -> {
 			SemanticAskService service = context.getBean(SemanticAskService.class);
