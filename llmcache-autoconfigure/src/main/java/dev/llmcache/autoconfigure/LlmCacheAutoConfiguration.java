@@ -28,6 +28,7 @@ import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.tier.EntryCaps;
 import dev.llmcache.tier.LocalTier;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.TieredCache;
@@ -215,7 +216,10 @@ public class LlmCacheAutoConfiguration {
 		@Bean
 		RedisTier llmCacheRedisTier(LlmCacheProperties properties, LettuceConnectionFactory connectionFactory) {
 			LlmCacheProperties.Redis redis = properties.getRedis();
-			return new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(), redis.getRetryInterval());
+			RedisTier tier = new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(),
+					redis.getRetryInterval());
+			tier.setEntryCaps(new EntryCaps(redis.getMaxEntriesPerNamespace(), redis.getMaxEntries()));
+			return tier;
 		}
 
 		@Bean

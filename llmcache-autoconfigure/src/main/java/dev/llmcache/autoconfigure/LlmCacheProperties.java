@@ -367,6 +367,34 @@ public class LlmCacheProperties {
 		 */
 		private double ttlJitter = 0.1;
 
+		/**
+		 * Most entries each namespace keeps in Redis (0: no cap); beyond it, the entries closest to
+		 * expiry are deleted when a new one is stored. Redis's own maxmemory policy still applies.
+		 */
+		private long maxEntriesPerNamespace = 0;
+
+		/**
+		 * Caps of named namespaces, overriding max-entries-per-namespace (0: no cap). Use brackets for
+		 * names with dots or other special characters: max-entries[com.example.Faq]=1000.
+		 */
+		private Map<String, Long> maxEntries = new LinkedHashMap<>();
+
+		public long getMaxEntriesPerNamespace() {
+			return this.maxEntriesPerNamespace;
+		}
+
+		public void setMaxEntriesPerNamespace(long maxEntriesPerNamespace) {
+			this.maxEntriesPerNamespace = maxEntriesPerNamespace;
+		}
+
+		public Map<String, Long> getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(Map<String, Long> maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -8,12 +8,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import dev.llmcache.key.CacheKey;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -29,8 +31,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that every call is bounded by our own timeout whatever the connection factory's is.
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
- * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>}. Each entry records the generation it was written under,
- * and a lookup reads the entry and the current generation in one {@code MGET}, so clearing a
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>};
+ * the index of a namespace with a cap on its entries at {@code P n:<namespace>}. Each entry records
+ * the generation it was written under, and a lookup reads the entry and the current generation in one {@code MGET}, so clearing a
  * namespace is one {@code INCR}, without {@code KEYS} or {@code SCAN}.
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
@@ -51,6 +54,33 @@ public final class RedisTier implements DisposableBean {
 	private final String generationPrefix;
 
 	private final String leasePrefix;
+
+	private final String indexPrefix;
+
+	private volatile EntryCaps entryCaps = EntryCaps.NONE;
+
+	private final LongAdder capEvictions = new LongAdder();
+
+	/*
+	 * The index of a capped namespace is a sorted set of entry hashes scored by expiry time (Redis's
+	 * clock): members already expired are dropped, then the entries closest to expiry beyond the cap.
+	 * It lives as long as its longest-lived member. One key, so it works on a Cluster too.
+	 */
+	private static final String ADD_TO_CAPPED_INDEX = """
+			local t = redis.call('time')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('zremrangebyscore', KEYS[1], '-inf', now)
+			redis.call('zadd', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
+			local over = redis.call('zcard', KEYS[1]) - tonumber(ARGV[3])
+			local evicted = {}
+			if over > 0 then
+			  local popped = redis.call('zpopmin', KEYS[1], over)
+			  for i = 1, #popped, 2 do evicted[#evicted + 1] = popped[i] end
+			end
+			local last = redis.call('zrange', KEYS[1], -1, -1, 'WITHSCORES')
+			if last[2] then redis.call('pexpireat', KEYS[1], last[2]) end
+			return evicted
+			""";
 
 	private static final String RELEASE_IF_HOLDER = "if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end";
@@ -92,6 +122,7 @@ public final class RedisTier implements DisposableBean {
 		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
 		this.generationPrefix = keyPrefix + "g:";
 		this.leasePrefix = keyPrefix + "l:";
+		this.indexPrefix = keyPrefix + "n:";
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
 		startConnecting();
@@ -110,6 +141,20 @@ public final class RedisTier implements DisposableBean {
 		return new Lookup(true, values.get(1).getValueOrElse(null), generation);
 	}
 
+	/**
+	 * Cap the number of entries namespaces keep in Redis. A store into a capped namespace also
+	 * records the entry in the namespace's index and deletes the entries closest to expiry beyond the
+	 * cap; entries stored before the cap was set are not counted.
+	 */
+	public void setEntryCaps(EntryCaps entryCaps) {
+		this.entryCaps = entryCaps;
+	}
+
+	/** How many entries this instance deleted to keep namespaces within their cap. */
+	public long capEvictions() {
+		return this.capEvictions.sum();
+	}
+
 	/** @return whether Redis stored it */
 	public boolean store(CacheKey key, byte[] bytes, long ttlMillis) {
 		if (ttlMillis <= 0) {
@@ -118,8 +163,28 @@ public final class RedisTier implements DisposableBean {
 		boolean stored = call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
 		if (stored) {
 			this.availability.accepted();
+			long cap = this.entryCaps.capOf(key.namespace());
+			if (cap > 0) {
+				keepWithinCap(key, ttlMillis, cap);
+			}
 		}
 		return stored;
+	}
+
+	private void keepWithinCap(CacheKey key, long ttlMillis, long cap) {
+		byte[][] index = { (this.indexPrefix + key.namespace()).getBytes(StandardCharsets.UTF_8) };
+		List<Object> evicted = call(c -> c.eval(ADD_TO_CAPPED_INDEX, ScriptOutputType.MULTI, index,
+				ascii(Long.toString(ttlMillis)), ascii(key.hash()), ascii(Long.toString(cap))));
+		if (evicted == null || evicted.isEmpty()) {
+			return;
+		}
+		byte[][] entries = new byte[evicted.size()][];
+		for (int i = 0; i < entries.length; i++) {
+			entries[i] = entryKey(new String((byte[]) evicted.get(i), StandardCharsets.US_ASCII));
+		}
+		if (call(c -> c.del(entries)) != null) {
+			this.capEvictions.add(entries.length);
+		}
 	}
 
 	/** @return whether Redis answered (whether or not the entry existed) */
@@ -156,7 +221,7 @@ public final class RedisTier implements DisposableBean {
 
 	/** Release a lease, only if this token still holds it (an expired lease may belong to another). */
 	public void releaseLease(CacheKey key, byte[] token) {
-		call(c -> c.eval(RELEASE_IF_HOLDER, io.lettuce.core.ScriptOutputType.INTEGER, new byte[][] { leaseKey(key) },
+		call(c -> c.eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER, new byte[][] { leaseKey(key) },
 				token));
 	}
 
@@ -171,7 +236,11 @@ public final class RedisTier implements DisposableBean {
 
 	/** The Redis key of an entry, for tests and tools that inspect the store. */
 	public byte[] entryKey(CacheKey key) {
-		byte[] hash = key.hash().getBytes(StandardCharsets.US_ASCII);
+		return entryKey(key.hash());
+	}
+
+	private byte[] entryKey(String keyHash) {
+		byte[] hash = ascii(keyHash);
 		byte[] result = new byte[this.entryPrefix.length + hash.length];
 		System.arraycopy(this.entryPrefix, 0, result, 0, this.entryPrefix.length);
 		System.arraycopy(hash, 0, result, this.entryPrefix.length, hash.length);
@@ -184,6 +253,10 @@ public final class RedisTier implements DisposableBean {
 
 	private byte[] generationKey(String namespace) {
 		return (this.generationPrefix + namespace).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] ascii(String value) {
+		return value.getBytes(StandardCharsets.US_ASCII);
 	}
 
 	private static long parseGeneration(byte @Nullable [] value) {

@@ -11,9 +11,13 @@ import dev.llmcache.metrics.LlmCacheStatistics;
 import dev.llmcache.metrics.LocalTierMetrics;
 import dev.llmcache.metrics.MicrometerLlmCacheListener;
 import dev.llmcache.metrics.PricingTable;
+import dev.llmcache.metrics.StoreMetrics;
 import dev.llmcache.tier.LocalTier;
+import dev.llmcache.tier.RedisTier;
+import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ChatModelUsageObservationHandler;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -76,6 +80,11 @@ public class LlmCacheMetricsAutoConfiguration {
 		@ConditionalOnBean(LocalTier.class)
 		LocalTierMetrics llmCacheLocalTierMetrics(LocalTier local) {
 			return new LocalTierMetrics(local);
+		}
+
+		@Bean
+		StoreMetrics llmCacheStoreMetrics(TieredCache cache, ObjectProvider<RedisTier> redis) {
+			return new StoreMetrics(cache, redis.getIfAvailable());
 		}
 
 	}
