@@ -23,6 +23,7 @@ import dev.llmcache.semantic.VectorStoreSemanticIndex;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.springframework.ai.embedding.EmbeddingModel;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -195,6 +196,11 @@ public class LlmCacheSemanticAutoConfiguration {
 		@Override
 		public void noCandidate(String namespace) {
 			this.listeners.forEach(l -> l.noCandidate(namespace));
+		}
+
+		@Override
+		public void embedded(String namespace, @Nullable String model, long inputTokens) {
+			this.listeners.forEach(l -> l.embedded(namespace, model, inputTokens));
 		}
 
 	}

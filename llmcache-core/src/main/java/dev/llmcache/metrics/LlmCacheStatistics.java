@@ -13,6 +13,8 @@ import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.engine.CallEvent;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
+import dev.llmcache.semantic.SemanticListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts of cached calls per namespace and outcome, and what hits saved (tokens and money), since
@@ -21,9 +23,11 @@ import dev.llmcache.engine.Outcome;
  * <p>A hit saves the input and output tokens of the entry it served, priced by the
  * {@link PricingTable} for the entry's model. A miss never saves anything, and a hit never counts
  * as spent. A call coalesced onto another one in this JVM has no entry of its own and saves
- * nothing here (the call it waited for is the miss). Thread-safe and cheap on the calling thread.
+ * nothing here (the call it waited for is the miss). The embedding calls of the semantic tier are
+ * counted apart, priced as input tokens of the embedding model, and subtracted in
+ * {@link NamespaceSnapshot#netCostSaved()}. Thread-safe and cheap on the calling thread.
  */
-public class LlmCacheStatistics implements LlmCacheListener {
+public class LlmCacheStatistics implements LlmCacheListener, SemanticListener {
 
 	private final PricingTable pricing;
 
@@ -52,6 +56,16 @@ public class LlmCacheStatistics implements LlmCacheListener {
 		}
 		else if (event.outcome() == Outcome.MISS) {
 			counters.stored.increment();
+		}
+	}
+
+	@Override
+	public void embedded(String namespace, @Nullable String model, long inputTokens) {
+		Counters counters = this.namespaces.computeIfAbsent(namespace, n -> new Counters());
+		counters.embeddingTokens.add(inputTokens);
+		BigDecimal cost = this.pricing.costOf(model, new TokenUsage(inputTokens, 0));
+		if (cost.signum() != 0) {
+			counters.addEmbeddingCost(cost);
 		}
 	}
 
@@ -89,11 +103,19 @@ public class LlmCacheStatistics implements LlmCacheListener {
 	 * @param outputTokensSaved output tokens of the entries hits served
 	 * @param costSaved their price
 	 * @param stored entries this instance stored
+	 * @param embeddingTokens input tokens of the embedding calls the semantic tier made
+	 * @param embeddingCost their price
 	 */
 	public record NamespaceSnapshot(Map<Outcome, Long> outcomes, long inputTokensSaved, long outputTokensSaved,
-			BigDecimal costSaved, long stored) {
+			BigDecimal costSaved, long stored, long embeddingTokens, BigDecimal embeddingCost) {
 
-		static final NamespaceSnapshot EMPTY = new NamespaceSnapshot(zeroOutcomes(), 0, 0, BigDecimal.ZERO, 0);
+		static final NamespaceSnapshot EMPTY = new NamespaceSnapshot(zeroOutcomes(), 0, 0, BigDecimal.ZERO, 0, 0,
+				BigDecimal.ZERO);
+
+		/** What hits saved minus what the semantic tier's embeddings cost; negative when they cost more. */
+		public BigDecimal netCostSaved() {
+			return this.costSaved.subtract(this.embeddingCost);
+		}
 
 		public long count(Outcome outcome) {
 			return this.outcomes.getOrDefault(outcome, 0L);
@@ -134,7 +156,8 @@ public class LlmCacheStatistics implements LlmCacheListener {
 			}
 			return new NamespaceSnapshot(Collections.unmodifiableMap(sum), this.inputTokensSaved + other.inputTokensSaved,
 					this.outputTokensSaved + other.outputTokensSaved, this.costSaved.add(other.costSaved),
-					this.stored + other.stored);
+					this.stored + other.stored, this.embeddingTokens + other.embeddingTokens,
+					this.embeddingCost.add(other.embeddingCost));
 		}
 
 		private static Map<Outcome, Long> zeroOutcomes() {
@@ -157,7 +180,11 @@ public class LlmCacheStatistics implements LlmCacheListener {
 
 		private final LongAdder stored = new LongAdder();
 
+		private final LongAdder embeddingTokens = new LongAdder();
+
 		private BigDecimal costSaved = BigDecimal.ZERO;
+
+		private BigDecimal embeddingCost = BigDecimal.ZERO;
 
 		Counters() {
 			for (Outcome outcome : Outcome.values()) {
@@ -173,11 +200,19 @@ public class LlmCacheStatistics implements LlmCacheListener {
 			return this.costSaved;
 		}
 
+		synchronized void addEmbeddingCost(BigDecimal cost) {
+			this.embeddingCost = this.embeddingCost.add(cost);
+		}
+
+		synchronized BigDecimal embeddingCost() {
+			return this.embeddingCost;
+		}
+
 		NamespaceSnapshot snapshot() {
 			Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
 			this.outcomes.forEach((outcome, adder) -> counts.put(outcome, adder.sum()));
 			return new NamespaceSnapshot(Collections.unmodifiableMap(counts), this.inputTokensSaved.sum(),
-					this.outputTokensSaved.sum(), cost(), this.stored.sum());
+					this.outputTokensSaved.sum(), cost(), this.stored.sum(), this.embeddingTokens.sum(), embeddingCost());
 		}
 
 	}

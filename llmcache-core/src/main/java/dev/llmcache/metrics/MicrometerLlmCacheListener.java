@@ -11,10 +11,12 @@ import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.engine.CallEvent;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
+import dev.llmcache.semantic.SemanticListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes every cached call to Micrometer:
@@ -30,13 +32,17 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@value #TOKENS_SAVED}: counter of the tokens of the entries hits served, tags
  * {@code namespace}, {@code model}, {@code type} (input, output);</li>
  * <li>{@value #COST_SAVED}: counter of their price from the {@link PricingTable}, tags
- * {@code namespace}, {@code model}; only for priced models.</li>
+ * {@code namespace}, {@code model}; only for priced models;</li>
+ * <li>{@value #EMBEDDING_TOKENS}: counter of the input tokens of the semantic tier's embedding
+ * calls, tags {@code namespace}, {@code model}, and {@value #EMBEDDING_COST} their price (priced
+ * models only): the net saving is {@value #COST_SAVED} minus {@value #EMBEDDING_COST}.</li>
  * </ul>
- * A miss never counts as saved. Percentiles and histograms are
+ * A miss never counts as saved. Both cost counters only grow, as Micrometer counters must; the net
+ * figure is their difference (the Actuator endpoint reports it). Percentiles and histograms are
  * configured as for any meter ({@code management.metrics.distribution.*} in Spring Boot).
  * Thread-safe.
  */
-public class MicrometerLlmCacheListener implements LlmCacheListener {
+public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticListener {
 
 	public static final String REQUESTS = "llmcache.requests";
 
@@ -49,6 +55,10 @@ public class MicrometerLlmCacheListener implements LlmCacheListener {
 	public static final String TOKENS_SAVED = "llmcache.tokens.saved";
 
 	public static final String COST_SAVED = "llmcache.cost.saved";
+
+	public static final String EMBEDDING_TOKENS = "llmcache.tokens.embedding";
+
+	public static final String EMBEDDING_COST = "llmcache.cost.embedding";
 
 	private static final String UNKNOWN_MODEL = "unknown";
 
@@ -78,6 +88,26 @@ public class MicrometerLlmCacheListener implements LlmCacheListener {
 		CachedValue entry = event.entry();
 		if (entry != null && outcome.isHit()) {
 			saved(event.namespace(), entry);
+		}
+	}
+
+	@Override
+	public void embedded(String namespace, @Nullable String model, long inputTokens) {
+		String name = (model != null && !model.isEmpty()) ? model : UNKNOWN_MODEL;
+		if (inputTokens > 0) {
+			Counter.builder(EMBEDDING_TOKENS).baseUnit("tokens")
+				.description("Input tokens of the embedding calls the semantic tier made")
+				.tags("namespace", namespace, "model", name)
+				.register(this.registry)
+				.increment(inputTokens);
+		}
+		BigDecimal cost = this.pricing.costOf(model, new TokenUsage(inputTokens, 0));
+		if (cost.signum() > 0) {
+			Counter.builder(EMBEDDING_COST)
+				.description("Price of the semantic tier's embedding calls, in the currency of llmcache.pricing")
+				.tags("namespace", namespace, "model", name)
+				.register(this.registry)
+				.increment(cost.doubleValue());
 		}
 	}
 

@@ -68,7 +68,7 @@ public final class DefaultSemanticTier implements SemanticTier {
 
 	@Override
 	public @Nullable Match find(CachedCall call, SemanticQuery query) {
-		float[] vector = this.matcher.embeddings().embed(query.text());
+		float[] vector = this.matcher.embeddings().embed(query.text(), spentFor(call));
 		List<SemanticIndex.Neighbor> neighbors = this.index.nearest(query.bucket(), query.text(), vector,
 				query.candidates(), query.threshold());
 		long now = System.currentTimeMillis();
@@ -104,12 +104,17 @@ public final class DefaultSemanticTier implements SemanticTier {
 	@Override
 	public void stored(CachedCall call, SemanticQuery query, CachedValue entry) {
 		IndexedRequest indexed = new IndexedRequest(query.bucket(), call.key().namespace(), call.key().partition(),
-				call.key().hash(), query.text(), this.matcher.embeddings().embed(query.text()), entry.expiresAt());
+				call.key().hash(), query.text(), this.matcher.embeddings().embed(query.text(), spentFor(call)), entry.expiresAt());
 		this.index.add(indexed);
 		RedisSemanticStream target = this.stream;
 		if (target != null) {
 			target.publish(indexed);
 		}
+	}
+
+	private EmbeddingCache.ModelCalls spentFor(CachedCall call) {
+		SemanticListener target = this.listener;
+		return (model, inputTokens) -> target.embedded(call.namespace(), model, inputTokens);
 	}
 
 	@Override

@@ -1,8 +1,14 @@
 package dev.llmcache.semantic;
 
+import java.util.List;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.embedding.EmbeddingModel;
+import org.springframework.ai.embedding.EmbeddingResponse;
+import org.springframework.ai.embedding.EmbeddingResponseMetadata;
 
 /**
  * Embeds request texts with the application's {@link EmbeddingModel}, once per text while its
@@ -28,11 +34,48 @@ public final class EmbeddingCache {
 
 	/** The unit-length embedding of a text; callers must not modify it. */
 	public float[] embed(String text) {
-		return this.vectors.get(text, t -> normalize(this.model.embed(t)));
+		return embed(text, ModelCalls.NONE);
+	}
+
+	/**
+	 * The unit-length embedding of a text; callers must not modify it.
+	 * @param calls told when the model is called for it (not when the embedding was held)
+	 */
+	public float[] embed(String text, ModelCalls calls) {
+		return this.vectors.get(text, t -> {
+			EmbeddingResponse response = this.model.embedForResponse(List.of(t));
+			EmbeddingResponseMetadata metadata = response.getMetadata();
+			calls.called(metadata.getModel(), inputTokens(metadata.getUsage()));
+			return normalize(response.getResult().getOutput());
+		});
 	}
 
 	public EmbeddingModel model() {
 		return this.model;
+	}
+
+	private static long inputTokens(@Nullable Usage usage) {
+		if (usage == null) {
+			return 0;
+		}
+		Integer tokens = (usage.getPromptTokens() != null) ? usage.getPromptTokens() : usage.getTotalTokens();
+		return (tokens != null) ? tokens : 0;
+	}
+
+	/** What an embedding cost, for accounting. */
+	@FunctionalInterface
+	public interface ModelCalls {
+
+		ModelCalls NONE = (model, inputTokens) -> {
+		};
+
+		/**
+		 * The embedding model was called once.
+		 * @param model the model it reported, or null/empty
+		 * @param inputTokens the tokens it reported, 0 when it reports none (local models)
+		 */
+		void called(@Nullable String model, long inputTokens);
+
 	}
 
 	static float[] normalize(float[] vector) {

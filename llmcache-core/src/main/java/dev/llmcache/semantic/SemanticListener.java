@@ -1,5 +1,7 @@
 package dev.llmcache.semantic;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hooks of the semantic tier for metrics. A hit that is served, with its similarity, is reported
  * by the engine as {@code Outcome.SEMANTIC_HIT}; these report what the engine does not see.
@@ -24,6 +26,15 @@ public interface SemanticListener {
 
 	/** A lookup found no candidate above the threshold. */
 	default void noCandidate(String namespace) {
+	}
+
+	/**
+	 * The embedding model was called for a request of this namespace, to look it up or to index its
+	 * answer (not when the text's embedding was already held).
+	 * @param model the model the response named, null when it names none
+	 * @param inputTokens the tokens the model reported, 0 when it reports none
+	 */
+	default void embedded(String namespace, @Nullable String model, long inputTokens) {
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import dev.llmcache.codec.JsonLlmCacheSerializer;
@@ -17,6 +18,7 @@ import dev.llmcache.engine.LoggingLlmCacheErrorHandler;
 import dev.llmcache.engine.Outcome;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.semantic.SemanticListener;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
 import dev.llmcache.test.RedisServerProcess;
@@ -161,6 +163,32 @@ class LlmCacheMetricsTests {
 			.count()).isEqualTo(1);
 		assertThat(this.meters.get("llmcache.lookup.duration").tags("namespace", "faq").timers().stream()
 			.mapToLong(t -> t.count()).sum()).isEqualTo(3);
+	}
+
+	@Test
+	void embeddingCallsArePricedAsInputTokensAndSubtractedFromTheNetSaving() {
+		PricingTable pricing = new PricingTable(Map.of("gpt-4o-mini",
+				new ModelPrice(new BigDecimal("0.15"), new BigDecimal("0.60")), "text-embedding-3-small",
+				new ModelPrice(new BigDecimal("0.02"), BigDecimal.ZERO)));
+		LlmCacheStatistics statistics = new LlmCacheStatistics(pricing);
+		MicrometerLlmCacheListener micrometer = new MicrometerLlmCacheListener(this.meters, pricing);
+		for (SemanticListener listener : List.<SemanticListener>of(statistics, micrometer)) {
+			listener.embedded("faq", "text-embedding-3-small", 1_000_000);
+			listener.embedded("faq", "text-embedding-3-small", 500_000);
+			listener.embedded("faq", "all-minilm-l6-v2-q", 300);
+			listener.embedded("faq", null, 0);
+		}
+		LlmCacheStatistics.NamespaceSnapshot faq = statistics.snapshot().namespaces().get("faq");
+		assertThat(faq.embeddingTokens()).isEqualTo(1_500_300);
+		assertThat(faq.embeddingCost()).isEqualByComparingTo("0.03");
+		assertThat(faq.costSaved()).isEqualByComparingTo("0");
+		assertThat(faq.netCostSaved()).isEqualByComparingTo("-0.03");
+		assertThat(this.meters.get("llmcache.cost.embedding").tags("namespace", "faq", "model", "text-embedding-3-small")
+			.counter().count()).isCloseTo(0.03, within(1e-12));
+		assertThat(this.meters.find("llmcache.cost.embedding").tags("model", "all-minilm-l6-v2-q").counter())
+			.as("an unpriced model costs nothing").isNull();
+		assertThat(this.meters.get("llmcache.tokens.embedding").tags("namespace", "faq", "model", "all-minilm-l6-v2-q")
+			.counter().count()).isEqualTo(300);
 	}
 
 	@Test

@@ -140,9 +140,16 @@ public class LlmCacheEndpoint {
 		result.put("hitRatioByTier", tiers);
 		result.put("stored", counters.stored());
 		result.put("tokensSaved", Map.of("input", counters.inputTokensSaved(), "output", counters.outputTokensSaved()));
-		BigDecimal cost = counters.costSaved();
-		result.put("costSaved", cost.stripTrailingZeros().toPlainString());
+		result.put("costSaved", plain(counters.costSaved()));
+		if (counters.embeddingTokens() > 0 || counters.embeddingCost().signum() != 0) {
+			result.put("embedding", Map.of("tokens", counters.embeddingTokens(), "cost", plain(counters.embeddingCost())));
+		}
+		result.put("netCostSaved", plain(counters.netCostSaved()));
 		return result;
+	}
+
+	private static String plain(BigDecimal amount) {
+		return amount.stripTrailingZeros().toPlainString();
 	}
 
 }

@@ -5,11 +5,15 @@ import java.util.List;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.Embedding;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.EmbeddingRequest;
 import org.springframework.ai.embedding.EmbeddingResponse;
+import org.springframework.ai.embedding.EmbeddingResponseMetadata;
 
 /**
  * A Spring AI {@link EmbeddingModel} that runs all-MiniLM-L6-v2 (quantized, 384 dimensions) in
@@ -25,16 +29,27 @@ public final class OnnxMiniLmEmbeddingModel implements EmbeddingModel {
 	/** Dimensions of the vectors this model produces. */
 	public static final int DIMENSIONS = 384;
 
+	/** The model name responses report, by which {@code llmcache.pricing} can price it. */
+	public static final String MODEL_NAME = "all-minilm-l6-v2-q";
+
 	private final AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
 
 	@Override
 	public EmbeddingResponse call(EmbeddingRequest request) {
 		List<Embedding> embeddings = new ArrayList<>(request.getInstructions().size());
 		int index = 0;
+		int tokens = 0;
 		for (String text : request.getInstructions()) {
-			embeddings.add(new Embedding(embed(text), index++));
+			Response<dev.langchain4j.data.embedding.Embedding> embedded = this.model.embed(TextSegment.from(text));
+			embeddings.add(new Embedding(embedded.content().vector(), index++));
+			TokenUsage usage = embedded.tokenUsage();
+			if (usage != null && usage.inputTokenCount() != null) {
+				tokens += usage.inputTokenCount();
+			}
 		}
-		return new EmbeddingResponse(embeddings);
+		// Reported like a hosted model's usage, so that accounting treats both alike.
+		return new EmbeddingResponse(embeddings,
+				new EmbeddingResponseMetadata(MODEL_NAME, new DefaultUsage(tokens, 0, tokens)));
 	}
 
 	@Override
