@@ -118,6 +118,7 @@ class LlmCacheActuatorIntegrationTests {
 			.contains("\"l2\":{\"enabled\":true,\"up\":true}")
 			.contains("\"hitRatioByTier\":")
 			.contains("\"costSaved\":")
+			.contains("\"netCostSaved\":")
 			.doesNotContain(question);
 
 		HttpResponse<String> cleared = send("DELETE", "/llmcache/" + namespace);
