@@ -34,6 +34,9 @@ public final class LlmCacheEngine {
 
 	private static final Log logger = LogFactory.getLog(LlmCacheEngine.class);
 
+	/** Name of the observation of the cache's part of a call. */
+	static final String LOOKUP_OBSERVATION = "llmcache.lookup";
+
 	private static final long FIRST_POLL_MILLIS = 10;
 
 	private static final long MAX_POLL_MILLIS = 200;
@@ -91,35 +94,35 @@ public final class LlmCacheEngine {
 	 * @throws Throwable what the invoker throws, unchanged
 	 */
 	public @Nullable Object call(CachedCall call, Invoker invoker) throws Throwable {
-		long start = System.nanoTime();
+		LookupSpan span = LookupSpan.start(this.observations, call.namespace());
 		LlmCacheControl control = LlmCacheControl.current();
 		if (control.skipsReads()) {
 			TieredCache.Lookup lookup = lookup(call, false);
-			return invokeAndStore(call, invoker, (lookup != null) ? lookup.withoutValue() : null, start, control);
+			return invokeAndStore(call, invoker, (lookup != null) ? lookup.withoutValue() : null, span, control);
 		}
 		TieredCache.Lookup lookup = lookup(call);
 		if (lookup != null && lookup.isHit()) {
 			CachedValue entry = lookup.value();
-			notify(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, start, 0, null);
+			answered(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, span, null);
 			return entry.value();
 		}
 		SemanticQuery semantic = semanticQuery(call, control);
 		SemanticTier.Match match = (semantic != null) ? findSemantic(call, semantic) : null;
 		if (match != null && !this.semanticTier.isShadow()) {
-			notify(call, Outcome.SEMANTIC_HIT, match.entry(), start, 0, match.similarity());
+			answered(call, Outcome.SEMANTIC_HIT, match.entry(), span, match.similarity());
 			return match.entry().value();
 		}
 		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key());
 		if (!ticket.isLeader()) {
 			Object shared = ticket.await();
 			if (shared != LocalSingleFlight.TIMED_OUT) {
-				notify(call, Outcome.COALESCED, null, start, 0, null);
+				answered(call, Outcome.COALESCED, null, span, null);
 				return shared;
 			}
-			return invokeAndStore(call, invoker, lookup, start, control);
+			return invokeAndStore(call, invoker, lookup, span, control);
 		}
 		try {
-			Object result = lead(call, invoker, lookup, start, control);
+			Object result = lead(call, invoker, lookup, span, control);
 			ticket.succeed(result);
 			if (match != null) {
 				shadowed(call, semantic, match, result);
@@ -148,11 +151,11 @@ public final class LlmCacheEngine {
 		return this.policy;
 	}
 
-	private @Nullable Object lead(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup, long start,
-			LlmCacheControl control) throws Throwable {
+	private @Nullable Object lead(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
+			LookupSpan span, LlmCacheControl control) throws Throwable {
 		RedisTier redis = this.cache.redis();
 		if (!this.flight.distributed() || redis == null || lookup == null || lookup.l2Generation() < 0) {
-			return invokeAndStore(call, invoker, lookup, start, control);
+			return invokeAndStore(call, invoker, lookup, span, control);
 		}
 		byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 		long leaseMillis = this.flight.lease().toMillis();
@@ -161,13 +164,13 @@ public final class LlmCacheEngine {
 		RedisTier.Lease lease;
 		while ((lease = redis.tryLease(call.key(), token, leaseMillis)) != RedisTier.Lease.ACQUIRED) {
 			if (lease == RedisTier.Lease.UNAVAILABLE || System.currentTimeMillis() >= deadline) {
-				return invokeAndStore(call, invoker, lookup, start, control);
+				return invokeAndStore(call, invoker, lookup, span, control);
 			}
 			Thread.sleep(pause);
 			pause = Math.min(pause * 2, MAX_POLL_MILLIS);
 			TieredCache.Lookup again = lookup(call, false);
 			if (again != null && again.isHit()) {
-				notify(call, Outcome.COALESCED, again.value(), start, 0, null);
+				answered(call, Outcome.COALESCED, again.value(), span, null);
 				return again.value().value();
 			}
 		}
@@ -175,10 +178,10 @@ public final class LlmCacheEngine {
 			// Another instance may have stored the value between our miss and our lease.
 			TieredCache.Lookup again = lookup(call, false);
 			if (again != null && again.isHit()) {
-				notify(call, Outcome.COALESCED, again.value(), start, 0, null);
+				answered(call, Outcome.COALESCED, again.value(), span, null);
 				return again.value().value();
 			}
-			return invokeAndStore(call, invoker, (again != null) ? again : lookup, start, control);
+			return invokeAndStore(call, invoker, (again != null) ? again : lookup, span, control);
 		}
 		finally {
 			redis.releaseLease(call.key(), token);
@@ -186,8 +189,9 @@ public final class LlmCacheEngine {
 	}
 
 	private @Nullable Object invokeAndStore(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
-			long start, LlmCacheControl control) throws Throwable {
-		long lookupNanos = System.nanoTime() - start;
+			LookupSpan span, LlmCacheControl control) throws Throwable {
+		long lookupNanos = span.elapsedNanos();
+		span.end(Outcome.MISS, null, null);
 		long modelStart = System.nanoTime();
 		Observation observation = Observation.createNotStarted("llmcache.model.call", this.observations)
 			.contextualName("llmcache model call")
@@ -202,7 +206,7 @@ public final class LlmCacheEngine {
 		catch (Throwable ex) {
 			observation.error(ex);
 			observation.stop();
-			safeNotify(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, System.nanoTime() - modelStart,
+			deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, System.nanoTime() - modelStart,
 					null));
 			throw ex;
 		}
@@ -213,7 +217,7 @@ public final class LlmCacheEngine {
 		long modelNanos = System.nanoTime() - modelStart;
 		CachedValue stored = (lookup != null && !control.isNoStore()) ? store(call, result, lookup, control, usage)
 				: null;
-		safeNotify(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos, modelNanos, null));
+		deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos, modelNanos, null));
 		return result;
 	}
 
@@ -301,10 +305,23 @@ public final class LlmCacheEngine {
 		}
 	}
 
+	/** A synchronous call was answered from cache: its span ends with the outcome, then listeners hear of it. */
+	private void answered(CachedCall call, Outcome outcome, @Nullable CachedValue entry, LookupSpan span,
+			@Nullable Double similarity) {
+		long lookupNanos = span.elapsedNanos();
+		span.end(outcome, entry, similarity);
+		deliver(new CallEvent(call.namespace(), outcome, entry, lookupNanos, 0, similarity));
+	}
+
+	/** Report an event whose lookup was not timed by a {@link LookupSpan} (asynchronous calls, bypasses). */
 	void safeNotify(CallEvent event) {
 		if (!this.observations.isNoop()) {
 			observeOutcome(event);
 		}
+		deliver(event);
+	}
+
+	private void deliver(CallEvent event) {
 		try {
 			this.listener.onCall(event);
 		}
@@ -318,20 +335,25 @@ public final class LlmCacheEngine {
 	 * tier, age of the entry served, similarity of a semantic hit.
 	 */
 	private void observeOutcome(CallEvent event) {
-		Observation observation = Observation.createNotStarted("llmcache.lookup", this.observations)
+		Observation observation = Observation.createNotStarted(LOOKUP_OBSERVATION, this.observations)
 			.contextualName("llmcache lookup")
-			.lowCardinalityKeyValue("llmcache.namespace", event.namespace())
-			.lowCardinalityKeyValue("llmcache.outcome", event.outcome().tag())
-			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(event.outcome().isHit()))
-			.lowCardinalityKeyValue("llmcache.tier", tierOf(event.outcome()));
-		if (event.entry() != null && event.outcome().isHit()) {
-			observation.highCardinalityKeyValue("llmcache.entry.age.ms",
-					String.valueOf(event.entry().ageMillis(System.currentTimeMillis())));
-		}
-		if (event.similarity() != null) {
-			observation.highCardinalityKeyValue("llmcache.similarity", String.format("%.4f", event.similarity()));
-		}
+			.lowCardinalityKeyValue("llmcache.namespace", event.namespace());
+		tag(observation, event.outcome(), event.entry(), event.similarity());
 		observation.start().stop();
+	}
+
+	static void tag(Observation observation, Outcome outcome, @Nullable CachedValue entry,
+			@Nullable Double similarity) {
+		observation.lowCardinalityKeyValue("llmcache.outcome", outcome.tag())
+			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(outcome.isHit()))
+			.lowCardinalityKeyValue("llmcache.tier", tierOf(outcome));
+		if (entry != null && outcome.isHit()) {
+			observation.highCardinalityKeyValue("llmcache.entry.age.ms",
+					String.valueOf(entry.ageMillis(System.currentTimeMillis())));
+		}
+		if (similarity != null) {
+			observation.highCardinalityKeyValue("llmcache.similarity", String.format("%.4f", similarity));
+		}
 	}
 
 	/** What the model calls reported while the method ran, else what the result itself carries. */

@@ -26,7 +26,10 @@ import dev.llmcache.tier.LocalTier;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ChatModelUsageObservationHandler;
+import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterAll;
@@ -240,6 +243,48 @@ class LlmCacheMetricsTests {
 				.hasLowCardinalityKeyValue("llmcache.tier", "l2")
 				.hasLowCardinalityKeyValue("llmcache.hit", "true")
 				.hasHighCardinalityKeyValueWithKey("llmcache.entry.age.ms"));
+	}
+
+	@Test
+	void lookupSpanStartsBeforeTheTiersAreAskedAndEndsBeforeTheModelIsCalled() throws Throwable {
+		List<String> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.observations.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
+
+			@Override
+			public void onStart(Observation.Context context) {
+				if (context.getName().startsWith("llmcache.")) {
+					timeline.add("start " + context.getName());
+				}
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				if (!context.getName().startsWith("llmcache.")) {
+					return;
+				}
+				KeyValue outcome = context.getLowCardinalityKeyValue("llmcache.outcome");
+				timeline.add("stop " + context.getName() + ((outcome != null) ? " " + outcome.getValue() : ""));
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
+		LlmCacheEngine engine = engine(cache);
+		ChatModel model = chatModel();
+		engine.call(call("timed", "Time me"), () -> {
+			timeline.add("model asked");
+			return model.call("Time me");
+		});
+		engine.call(call("timed", "Time me"), () -> {
+			throw new AssertionError("a hit must not call the model");
+		});
+		assertThat(timeline).containsExactly("start llmcache.lookup", "stop llmcache.lookup miss",
+				"start llmcache.model.call", "model asked", "stop llmcache.model.call", "start llmcache.lookup",
+				"stop llmcache.lookup l1_hit");
 	}
 
 	private LlmCacheEngine engine(TieredCache cache) {
