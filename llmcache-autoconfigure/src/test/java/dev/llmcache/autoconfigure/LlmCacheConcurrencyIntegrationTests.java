@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.control.LlmCacheControl;
@@ -21,6 +22,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -157,6 +159,24 @@ class LlmCacheConcurrencyIntegrationTests {
 			String whole = String.join("",
 					service.streamText("Broken stream").collectList().block(Duration.ofSeconds(10)));
 			assertThat(whole).startsWith("Answer to: Broken stream");
+			assertThat(server.requestCount()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aCallMadeAsAStreamFailsNeverJoinsTheFailedStream() {
+		context().run(context -> {
+			StreamingService service = context.getBean(StreamingService.class);
+			server.failStreamAfterChunks(2);
+			AtomicReference<List<String>> next = new AtomicReference<>();
+			// Runs while the error travels down, before the failed stream's own clean-up.
+			Flux<String> failing = service.streamText("Fails then works").doOnError(ex -> {
+				server.failStreamAfterChunks(-1);
+				next.set(service.streamText("Fails then works").collectList().block(Duration.ofSeconds(10)));
+			});
+			assertThatThrownBy(() -> failing.collectList().block(Duration.ofSeconds(10)))
+				.isInstanceOf(RuntimeException.class);
+			assertThat(String.join("", next.get())).startsWith("Answer to: Fails then works");
 			assertThat(server.requestCount()).isEqualTo(2);
 		});
 	}

@@ -149,7 +149,10 @@ public final class AsyncCalls {
 						return recorded;
 					}
 					AtomicReference<Flux<Object>> self = new AtomicReference<>();
-					Flux<Object> shared = recorded.doFinally(signal -> this.streams.remove(call.key(), self.get()))
+					// Leave the in-flight map before the end reaches any subscriber: a call made as soon
+					// as a stream failed must not join it and replay its error.
+					Flux<Object> shared = recorded.doOnTerminate(() -> this.streams.remove(call.key(), self.get()))
+						.doFinally(signal -> this.streams.remove(call.key(), self.get()))
 						.replay()
 						.refCount();
 					self.set(shared);
