@@ -12,9 +12,13 @@ import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,6 +41,9 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 
 	private final JsonMapper mapper;
 
+	// Reads one value inside the envelope: the envelope's own tokens follow it.
+	private final ObjectReader fieldReader;
+
 	/**
 	 * Reads strictly: a stored value with a property the type no longer has, or without one its
 	 * constructor now needs, was written for another version of the type and is a miss.
@@ -55,6 +62,7 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 	 */
 	public JsonLlmCacheSerializer(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.fieldReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	@Override
@@ -77,43 +85,183 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 		return this.mapper.writeValueAsBytes(root);
 	}
 
+	/**
+	 * Reads the envelope as a stream of tokens, so that a hit decodes its payload once, straight into
+	 * its value, without building a tree of the whole entry first. A payload met before the fields
+	 * that say what it is (another writer's order) is read as a tree and decoded at the end.
+	 */
 	@Override
 	public CachedValue deserialize(byte[] bytes, ValueType type) {
-		JsonNode root;
-		try {
-			root = this.mapper.readTree(bytes);
+		Envelope envelope = new Envelope();
+		try (JsonParser parser = this.mapper.createParser(bytes)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw notAnEnvelope(bytes, null);
+			}
+			JsonToken token;
+			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				switch (name) {
+					case "v" -> envelope.version = checkVersion(parser, value);
+					case "type" -> envelope.kind = stringOrNull(parser, value);
+					case "valueType" -> envelope.valueType = stringOrNull(parser, value);
+					case "createdAt" -> envelope.createdAt = longOrNull(parser, value);
+					case "expiresAt" -> envelope.expiresAt = longOrNull(parser, value);
+					case "gen" -> envelope.generation = (value == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : 0;
+					case "model" -> envelope.model = stringOrNull(parser, value);
+					case "usage" -> readUsage(parser, value, envelope);
+					case "payload" -> readPayloadField(parser, value, type, envelope);
+					default -> parser.skipChildren();
+				}
+			}
+			if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+				throw notAnEnvelope(bytes, null);
+			}
 		}
-		catch (JacksonException ex) {
-			throw new UndecodableEntryException("not a JSON envelope (" + bytes.length + " bytes)", ex);
-		}
-		if (root == null || !root.isObject()) {
-			throw new UndecodableEntryException("not a JSON envelope (" + bytes.length + " bytes)");
-		}
-		JsonNode version = root.get("v");
-		if (version == null || !version.isIntegralNumber() || version.intValue() != FORMAT_VERSION) {
-			throw new UndecodableEntryException("unknown envelope format version " + version);
-		}
-		String kind = text(root, "type");
-		String valueType = text(root, "valueType");
-		if (!type.kind().storedName().equals(kind) || !type.storedName().equals(valueType)) {
-			throw new UndecodableEntryException(
-					"stored " + kind + " value of type " + valueType + " does not fit " + type.storedName());
-		}
-		JsonNode payload = root.get("payload");
-		if (payload == null || payload.isNull()) {
-			throw new UndecodableEntryException("envelope has no payload");
-		}
-		try {
-			Object value = readPayload(payload, type);
-			JsonNode usage = root.path("usage");
-			return new CachedValue(value, textOrNull(root, "model"),
-					new TokenUsage(usage.path("in").asLong(0), usage.path("out").asLong(0)),
-					requiredLong(root, "createdAt"), requiredLong(root, "expiresAt"), root.path("gen").asLong(0),
-					bytes.length);
+		catch (StreamReadException ex) {
+			throw notAnEnvelope(bytes, ex);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new UndecodableEntryException("payload does not fit " + type.storedName(), ex);
 		}
+		if (envelope.version == null) {
+			throw new UndecodableEntryException("unknown envelope format version null");
+		}
+		checkType(envelope, type);
+		Object value = envelope.value;
+		if (value == null) {
+			if (envelope.bufferedPayload == null || envelope.bufferedPayload.isNull()) {
+				throw new UndecodableEntryException("envelope has no payload");
+			}
+			try {
+				value = readPayload(envelope.bufferedPayload, type);
+			}
+			catch (JacksonException | IllegalArgumentException ex) {
+				throw new UndecodableEntryException("payload does not fit " + type.storedName(), ex);
+			}
+		}
+		return new CachedValue(value, envelope.model, new TokenUsage(envelope.inputTokens, envelope.outputTokens),
+				required(envelope.createdAt, "createdAt"), required(envelope.expiresAt, "expiresAt"),
+				envelope.generation, bytes.length);
+	}
+
+	private void readPayloadField(JsonParser parser, JsonToken token, ValueType type, Envelope envelope) {
+		if (envelope.version == null || envelope.kind == null || envelope.valueType == null) {
+			envelope.bufferedPayload = this.fieldReader.readTree(parser);
+			return;
+		}
+		checkType(envelope, type);
+		if (token == JsonToken.VALUE_NULL) {
+			throw new UndecodableEntryException("envelope has no payload");
+		}
+		envelope.value = switch (type.kind()) {
+			case STRING -> {
+				if (token != JsonToken.VALUE_STRING) {
+					throw new UndecodableEntryException("payload is not a string");
+				}
+				yield parser.getString();
+			}
+			case CHAT_RESPONSE -> readChatResponse(this.fieldReader.readTree(parser));
+			case JSON -> {
+				Object value = this.fieldReader.forType(this.mapper.getTypeFactory().constructType(type.genericType()))
+					.readValue(parser);
+				if (value == null) {
+					throw new UndecodableEntryException("payload decodes to null");
+				}
+				yield value;
+			}
+		};
+	}
+
+	private static Integer checkVersion(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != FORMAT_VERSION) {
+			throw new UndecodableEntryException("unknown envelope format version " + parser.getString());
+		}
+		return FORMAT_VERSION;
+	}
+
+	private static void checkType(Envelope envelope, ValueType type) {
+		String kind = required(envelope.kind, "type");
+		String valueType = required(envelope.valueType, "valueType");
+		if (!type.kind().storedName().equals(kind) || !type.storedName().equals(valueType)) {
+			throw new UndecodableEntryException(
+					"stored " + kind + " value of type " + valueType + " does not fit " + type.storedName());
+		}
+	}
+
+	private static void readUsage(JsonParser parser, JsonToken token, Envelope envelope) {
+		if (token != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			return;
+		}
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			long count = (value == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : 0;
+			if ("in".equals(name)) {
+				envelope.inputTokens = count;
+			}
+			else if ("out".equals(name)) {
+				envelope.outputTokens = count;
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+	}
+
+	private static @Nullable String stringOrNull(JsonParser parser, JsonToken token) {
+		if (token == JsonToken.VALUE_STRING) {
+			return parser.getString();
+		}
+		parser.skipChildren();
+		return null;
+	}
+
+	private static @Nullable Long longOrNull(JsonParser parser, JsonToken token) {
+		if (token == JsonToken.VALUE_NUMBER_INT) {
+			return parser.getLongValue();
+		}
+		parser.skipChildren();
+		return null;
+	}
+
+	private static <T> T required(@Nullable T value, String name) {
+		if (value == null) {
+			throw new UndecodableEntryException("envelope field '" + name + "' is missing");
+		}
+		return value;
+	}
+
+	private static UndecodableEntryException notAnEnvelope(byte[] bytes, @Nullable Exception cause) {
+		return new UndecodableEntryException("not a JSON envelope (" + bytes.length + " bytes)", cause);
+	}
+
+	/** The fields of one envelope as they are read. */
+	private static final class Envelope {
+
+		@Nullable Integer version;
+
+		@Nullable String kind;
+
+		@Nullable String valueType;
+
+		@Nullable Long createdAt;
+
+		@Nullable Long expiresAt;
+
+		long generation;
+
+		@Nullable String model;
+
+		long inputTokens;
+
+		long outputTokens;
+
+		@Nullable Object value;
+
+		@Nullable JsonNode bufferedPayload;
+
 	}
 
 	private JsonNode writePayload(Object value, ValueType type) {
@@ -244,14 +392,6 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 	private static @Nullable Integer intOrNull(JsonNode node, String name) {
 		JsonNode value = node.get(name);
 		return (value != null && value.isIntegralNumber()) ? value.intValue() : null;
-	}
-
-	private static long requiredLong(JsonNode node, String name) {
-		JsonNode value = node.get(name);
-		if (value == null || !value.isIntegralNumber()) {
-			throw new UndecodableEntryException("envelope field '" + name + "' is missing");
-		}
-		return value.longValue();
 	}
 
 }

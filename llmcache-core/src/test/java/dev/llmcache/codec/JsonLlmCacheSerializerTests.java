@@ -78,6 +78,43 @@ class JsonLlmCacheSerializerTests {
 	}
 
 	@Test
+	void anEnvelopeWrittenInAnotherFieldOrderReadsTheSame() {
+		byte[] reordered = ("{\"payload\":\"Paris\",\"usage\":{\"out\":3,\"in\":12},\"gen\":4,\"expiresAt\":61000,"
+				+ "\"createdAt\":1000,\"model\":\"gpt-4o-mini\",\"valueType\":\"java.lang.String\",\"type\":\"string\","
+				+ "\"future\":{\"nested\":[1,2]},\"v\":1}").getBytes(StandardCharsets.UTF_8);
+		assertThat(this.serializer.deserialize(reordered, STRING)).isEqualTo(
+				new CachedValue("Paris", "gpt-4o-mini", new TokenUsage(12, 3), 1_000, 61_000, 4, reordered.length));
+	}
+
+	@Test
+	void trailingContentIsNotAnEnvelope() {
+		byte[] bytes = this.serializer.serialize(new CachedValue("Paris", null, TokenUsage.UNKNOWN, 0, 1000, 0, 0),
+				STRING);
+		byte[] trailing = (new String(bytes, StandardCharsets.UTF_8) + "{}").getBytes(StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.serializer.deserialize(trailing, STRING))
+			.isInstanceOf(UndecodableEntryException.class)
+			.hasMessage("not a JSON envelope (" + trailing.length + " bytes)");
+	}
+
+	@Test
+	void anEnvelopeWithoutAVersionIsUndecodable() {
+		byte[] bytes = "{\"type\":\"string\",\"valueType\":\"java.lang.String\",\"payload\":\"x\"}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.serializer.deserialize(bytes, STRING))
+			.isInstanceOf(UndecodableEntryException.class)
+			.hasMessage("unknown envelope format version null");
+	}
+
+	@Test
+	void anEnvelopeWithoutItsCreationTimeIsUndecodable() {
+		byte[] bytes = "{\"v\":1,\"type\":\"string\",\"valueType\":\"java.lang.String\",\"expiresAt\":5,\"payload\":\"x\"}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.serializer.deserialize(bytes, STRING))
+			.isInstanceOf(UndecodableEntryException.class)
+			.hasMessage("envelope field 'createdAt' is missing");
+	}
+
+	@Test
 	void garbageIsUndecodable() {
 		assertThatThrownBy(() -> this.serializer.deserialize("\u0000garbage".getBytes(StandardCharsets.UTF_8), STRING))
 			.isInstanceOf(UndecodableEntryException.class)
