@@ -12,7 +12,8 @@ public interface SemanticListener {
 
 	/**
 	 * A candidate above the threshold was not served.
-	 * @param reason {@code "number"}, {@code "negation"}, {@code "polarity"}, {@code "entity"}
+	 * @param reason {@code "number"}, {@code "negation"}, {@code "polarity"},
+	 * {@code "direction"}, {@code "entity"}
 	 * (the guards), {@code "verifier"}, or {@code "gone"} (its entry expired or was evicted)
 	 */
 	default void rejected(String namespace, double similarity, String reason) {
