@@ -105,7 +105,11 @@ public final class GuardRules {
 						if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
 							throw malformed(source, number, "a number needs 'word = value'");
 						}
-						numbers.put(parts[0].trim(), parts[1].trim());
+						String word = parts[0].trim();
+						if (word.chars().anyMatch(Character::isWhitespace)) {
+							throw malformed(source, number, "a number word is a single word, not '" + word + "'");
+						}
+						numbers.put(word, parts[1].trim());
 					}
 					default -> throw malformed(source, number,
 							"unknown kind '" + kind + "' (expected negation, opposite, common, number or direction)");

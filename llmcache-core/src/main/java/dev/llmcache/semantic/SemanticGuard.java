@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SemanticGuard {
 
-	private static final Pattern TOKEN = Pattern
-		.compile("[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
+	// A number with thousands separators (1,000,000.5) is one token; otherwise words, identifiers.
+	private static final Pattern TOKEN = Pattern.compile("\\p{N}{1,3}(?:,\\p{N}{3})+(?:\\.\\p{N}+)?(?![\\p{L}\\p{N}])"
+			+ "|[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
 
 	private static final String[] SUFFIXES = { "", "s", "es", "d", "ed", "ing", "er", "est", "ly", "r", "st" };
 
