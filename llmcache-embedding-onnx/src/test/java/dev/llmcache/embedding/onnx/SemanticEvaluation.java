@@ -137,10 +137,12 @@ public final class SemanticEvaluation {
 		StringBuilder md = new StringBuilder();
 		md.append("## Semantic tier: evaluation\n\n");
 		md.append("Command: `").append(command).append("`\n\n");
-		md.append(String.format(Locale.ROOT,
-				"Pairs: `%s`, %d pairs (%d same, %d different). Default threshold: %.2f "
-						+ "(`SemanticQueryFactory.DEFAULT_THRESHOLD`, guards on).%n%n",
-				displayed(pairsFile), count, positives, count - positives, defaultThreshold));
+		String source = (defaultThreshold == SemanticQueryFactory.DEFAULT_THRESHOLD)
+				? "`SemanticQueryFactory.DEFAULT_THRESHOLD`, guards on"
+				: String.format(Locale.ROOT, "given on the command line instead of the default %.2f, guards on",
+						SemanticQueryFactory.DEFAULT_THRESHOLD);
+		md.append(String.format(Locale.ROOT, "Pairs: `%s`, %d pairs (%d same, %d different). Default threshold: %.2f "
+				+ "(%s).%n%n", displayed(pairsFile), count, positives, count - positives, defaultThreshold, source));
 		md.append("Per threshold, over all pairs:\n\n");
 		md.append("| threshold | precision (no guards) | recall (no guards) | precision (guards) | recall (guards) |\n");
 		md.append("| ---: | ---: | ---: | ---: | ---: |\n");
