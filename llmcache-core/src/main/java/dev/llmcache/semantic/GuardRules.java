@@ -16,9 +16,9 @@ import java.util.Set;
 
 /**
  * The data behind {@link SemanticGuard}: negation words, opposite poles, words that are not
- * entities although capitalized, and number words. Read from a line-based text file, documented in
- * the default set ({@code dev/llmcache/semantic/default-guard-rules.txt}), so that an application
- * can replace or extend the rules without code.
+ * entities although capitalized, number words and direction words. Read from a line-based text
+ * file, documented in the default set ({@code dev/llmcache/semantic/default-guard-rules.txt}),
+ * so that an application can replace the rules (or a copy of the defaults, extended) without code.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,12 +37,15 @@ public final class GuardRules {
 
 	private final Map<String, String> numbers;
 
+	private final Set<String> directions;
+
 	private GuardRules(Set<String> negations, List<Opposite> opposites, Set<String> common,
-			Map<String, String> numbers) {
+			Map<String, String> numbers, Set<String> directions) {
 		this.negations = Set.copyOf(negations);
 		this.opposites = List.copyOf(opposites);
 		this.common = Set.copyOf(common);
 		this.numbers = Map.copyOf(numbers);
+		this.directions = Set.copyOf(directions);
 	}
 
 	/** The rules shipped with llmcache. */
@@ -69,6 +72,7 @@ public final class GuardRules {
 		List<Opposite> opposites = new ArrayList<>();
 		Set<String> common = new HashSet<>();
 		Map<String, String> numbers = new HashMap<>();
+		Set<String> directions = new HashSet<>();
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
 			String line;
 			int number = 0;
@@ -88,6 +92,7 @@ public final class GuardRules {
 				switch (kind) {
 					case "negation" -> negations.addAll(words(body));
 					case "common" -> common.addAll(words(body));
+					case "direction" -> directions.addAll(words(body));
 					case "opposite" -> {
 						String[] poles = body.split("\\|");
 						if (poles.length != 2 || words(poles[0]).isEmpty() || words(poles[1]).isEmpty()) {
@@ -100,16 +105,21 @@ public final class GuardRules {
 						if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
 							throw malformed(source, number, "a number needs 'word = value'");
 						}
-						numbers.put(parts[0].trim(), parts[1].trim());
+						String word = parts[0].trim();
+						if (word.chars().anyMatch(Character::isWhitespace)) {
+							throw malformed(source, number, "a number word is a single word, not '" + word + "'");
+						}
+						numbers.put(word, parts[1].trim());
 					}
-					default -> throw malformed(source, number, "unknown kind '" + kind + "'");
+					default -> throw malformed(source, number,
+							"unknown kind '" + kind + "' (expected negation, opposite, common, number or direction)");
 				}
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("llmcache: cannot read guard rules from " + source, ex);
 		}
-		return new GuardRules(negations, opposites, common, numbers);
+		return new GuardRules(negations, opposites, common, numbers, directions);
 	}
 
 	private static IllegalArgumentException malformed(String source, int line, String why) {
@@ -141,6 +151,11 @@ public final class GuardRules {
 
 	public Map<String, String> numbers() {
 		return this.numbers;
+	}
+
+	/** Words that give the word after them a role, such as the target of "to" in "km to miles". */
+	public Set<String> directions() {
+		return this.directions;
 	}
 
 	/**

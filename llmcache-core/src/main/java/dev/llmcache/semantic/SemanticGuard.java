@@ -1,9 +1,11 @@
 package dev.llmcache.semantic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * embeddings are. Applied to every candidate above the threshold before a hit is served.
  *
  * <p>The checks, in order: numbers and identifiers (exactly the same set), negation (both or
- * neither), opposite poles ({@link GuardRules.Opposite}), and entity-like tokens (a capitalized
+ * neither), opposite poles ({@link GuardRules.Opposite}), direction (after a
+ * {@linkplain GuardRules#directions() direction word} such as "to", the two requests name each
+ * other's words: "10 km to miles" and "10 miles to km"), and entity-like tokens (a capitalized
  * word that is not {@linkplain GuardRules#common() common} must appear in the other request).
  * The rules themselves are data: {@link GuardRules}.
  *
@@ -24,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SemanticGuard {
 
-	private static final Pattern TOKEN = Pattern
-		.compile("[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
+	// A number with thousands separators (1,000,000.5) is one token; otherwise words, identifiers.
+	private static final Pattern TOKEN = Pattern.compile("\\p{N}{1,3}(?:,\\p{N}{3})+(?:\\.\\p{N}+)?(?![\\p{L}\\p{N}])"
+			+ "|[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
 
 	private static final String[] SUFFIXES = { "", "s", "es", "d", "ed", "ing", "er", "est", "ly", "r", "st" };
 
@@ -45,7 +50,7 @@ public final class SemanticGuard {
 
 	/**
 	 * @return null when the requests agree, otherwise the kind of disagreement
-	 * ({@code "number"}, {@code "negation"}, {@code "polarity"} or {@code "entity"})
+	 * ({@code "number"}, {@code "negation"}, {@code "polarity"}, {@code "direction"} or {@code "entity"})
 	 */
 	public @Nullable String disagreement(String request, String cached) {
 		Tokens a = tokens(request);
@@ -63,6 +68,12 @@ public final class SemanticGuard {
 				return "polarity";
 			}
 		}
+		for (Map.Entry<String, Set<String>> direction : a.directed.entrySet()) {
+			Set<String> other = b.directed.get(direction.getKey());
+			if (other != null && crosses(direction.getValue(), other, b) && crosses(other, direction.getValue(), a)) {
+				return "direction";
+			}
+		}
 		if (!b.words.containsAll(a.entities) || !a.words.containsAll(b.entities)) {
 			return "entity";
 		}
@@ -72,6 +83,16 @@ public final class SemanticGuard {
 	/** Whether the two requests agree on every rule. */
 	public boolean agree(String request, String cached) {
 		return disagreement(request, cached) == null;
+	}
+
+	/** Whether a word follows the direction word in one request only and is mentioned by the other. */
+	private static boolean crosses(Set<String> targets, Set<String> otherTargets, Tokens other) {
+		for (String target : targets) {
+			if (!otherTargets.contains(target) && other.words.contains(target)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Bit 1: mentions the positive pole; bit 2: the negative one. */
@@ -103,8 +124,10 @@ public final class SemanticGuard {
 		Set<String> entities = new HashSet<>();
 		StringBuilder joined = new StringBuilder(" ");
 		boolean negated = false;
+		List<String> lowered = new ArrayList<>(original.size());
 		for (String token : original) {
 			String lower = stripPossessive(token.toLowerCase(Locale.ROOT).replace('’', '\''));
+			lowered.add(lower);
 			words.add(lower);
 			words.add(lower.replace("'", ""));
 			joined.append(lower).append(' ');
@@ -124,7 +147,25 @@ public final class SemanticGuard {
 				entities.add(lower);
 			}
 		}
-		return new Tokens(words, numbers, entities, negated, joined.toString());
+		return new Tokens(words, numbers, entities, negated, joined.toString(), directed(lowered));
+	}
+
+	/** For each direction word, the words that follow it, skipping common words ("to the city": city). */
+	private Map<String, Set<String>> directed(List<String> lowered) {
+		Map<String, Set<String>> directed = new HashMap<>();
+		for (int i = 0; i < lowered.size(); i++) {
+			if (!this.rules.directions().contains(lowered.get(i))) {
+				continue;
+			}
+			for (int j = i + 1; j < lowered.size(); j++) {
+				String next = lowered.get(j);
+				if (!this.rules.common().contains(next) && !this.rules.directions().contains(next)) {
+					directed.computeIfAbsent(lowered.get(i), d -> new HashSet<>()).add(next);
+					break;
+				}
+			}
+		}
+		return directed;
 	}
 
 	private static String stripPossessive(String token) {
@@ -163,7 +204,7 @@ public final class SemanticGuard {
 	}
 
 	private record Tokens(Set<String> words, Set<String> numbers, Set<String> entities, boolean negated,
-			String joined) {
+			String joined, Map<String, Set<String>> directed) {
 
 		boolean mentions(String word) {
 			if (word.indexOf(' ') >= 0) {

@@ -14,8 +14,9 @@ public interface SemanticListener {
 
 	/**
 	 * A candidate above the threshold was not served.
-	 * @param reason {@code "number"}, {@code "negation"}, {@code "polarity"}, {@code "entity"}
-	 * (the guards), {@code "verifier"}, or {@code "gone"} (its entry expired or was evicted)
+	 * @param reason {@code "number"}, {@code "negation"}, {@code "polarity"}, {@code "direction"},
+	 * {@code "entity"} (the guards), {@code "verifier"}, or {@code "gone"} (its entry expired or was
+	 * evicted)
 	 */
 	default void rejected(String namespace, double similarity, String reason) {
 	}

@@ -26,7 +26,7 @@ import org.springframework.ai.chat.prompt.Prompt;
  */
 public final class SemanticQueryFactory {
 
-	/** Default similarity threshold, chosen on the evaluation set (docs/semantic-evaluation.md). */
+	/** Default similarity threshold, chosen on the evaluation set (eval/pairs.jsonl, docs/semantic.md). */
 	public static final double DEFAULT_THRESHOLD = 0.85;
 
 	/** Default number of candidates checked against the guards. */

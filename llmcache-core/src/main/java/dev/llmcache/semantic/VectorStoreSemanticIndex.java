@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.ai.document.ContentFormatter;
+import org.springframework.ai.document.DefaultContentFormatter;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
@@ -18,7 +20,11 @@ import org.springframework.ai.vectorstore.filter.FilterExpressionBuilder;
  *
  * <p>The store embeds with its own {@code EmbeddingModel}: give it the same one the tier uses.
  * The store shares the index between instances itself, so no Redis stream is needed. Document ids
- * are derived from bucket and hash, so storing an entry again replaces it. Thread-safe if the store is.
+ * are derived from bucket and hash, so storing an entry again replaces it. Only the text is
+ * embedded, never the metadata. Stores that filter only on declared metadata fields (Redis,
+ * Elasticsearch) must declare {@code llmcache_bucket}; documents of another bucket that a store
+ * returns anyway are dropped. Entries found carry the query's vector, not their own (stores do not
+ * return vectors). Thread-safe if the store is.
  */
 public final class VectorStoreSemanticIndex implements SemanticIndex {
 
@@ -31,6 +37,18 @@ public final class VectorStoreSemanticIndex implements SemanticIndex {
 	static final String HASH = "llmcache_h";
 
 	static final String EXPIRES_AT = "llmcache_x";
+
+	private static final String[] KEYS = { BUCKET, NAMESPACE, PARTITION, HASH, EXPIRES_AT };
+
+	/**
+	 * Embeds the text alone: models such as OpenAI's embed a document's text with its metadata
+	 * by default, which would put every entry away from the same text embedded as a query.
+	 */
+	private static final ContentFormatter TEXT_ONLY = DefaultContentFormatter.builder()
+		.withTextTemplate("{content}")
+		.withExcludedEmbedMetadataKeys(KEYS)
+		.withExcludedInferenceMetadataKeys(KEYS)
+		.build();
 
 	private final VectorStore store;
 
@@ -48,8 +66,13 @@ public final class VectorStoreSemanticIndex implements SemanticIndex {
 		}
 		metadata.put(HASH, entry.hash());
 		metadata.put(EXPIRES_AT, entry.expiresAt());
-		this.store.add(List.of(Document.builder().id(id(entry.bucket(), entry.hash())).text(entry.text())
-			.metadata(metadata).build()));
+		Document document = Document.builder()
+			.id(id(entry.bucket(), entry.hash()))
+			.text(entry.text())
+			.metadata(metadata)
+			.build();
+		document.setContentFormatter(TEXT_ONLY);
+		this.store.add(List.of(document));
 	}
 
 	@Override
@@ -67,14 +90,36 @@ public final class VectorStoreSemanticIndex implements SemanticIndex {
 		}
 		for (Document document : documents) {
 			Map<String, Object> metadata = document.getMetadata();
-			Object expiresAt = metadata.get(EXPIRES_AT);
+			if (!bucket.equals(metadata.get(BUCKET)) || !(metadata.get(HASH) instanceof String)) {
+				// A store that ignored the filter, or a document that is not ours: never cross buckets.
+				continue;
+			}
 			IndexedRequest entry = new IndexedRequest((String) metadata.get(BUCKET), (String) metadata.get(NAMESPACE),
 					(String) metadata.get(PARTITION), (String) metadata.get(HASH),
 					(document.getText() != null) ? document.getText() : "", vector,
-					(expiresAt instanceof Number n) ? n.longValue() : Long.MAX_VALUE);
+					expiresAt(metadata.get(EXPIRES_AT)));
 			found.add(new Neighbor(entry, (document.getScore() != null) ? document.getScore() : minSimilarity));
 		}
 		return found;
+	}
+
+	/**
+	 * Stores give metadata back as they keep it: a long, a double (JSON) or a string (Redis). An
+	 * expiry that is missing or unreadable is left to the exact-match tiers, which hold the answer.
+	 */
+	private static long expiresAt(Object value) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		if (value instanceof String text) {
+			try {
+				return (long) Double.parseDouble(text.trim());
+			}
+			catch (NumberFormatException ex) {
+				return Long.MAX_VALUE;
+			}
+		}
+		return Long.MAX_VALUE;
 	}
 
 	@Override

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.EmbeddingCache;
@@ -27,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * threshold with the guards.
  *
  * <p>Input: a JSON-lines file, one {@code {"a": "...", "b": "...", "same": true|false, "kind": "..."}}
- * per line. Run with {@code eval/evaluate.sh eval/pairs.jsonl}.
+ * per line. Run with {@code eval/evaluate.sh eval/pairs.jsonl}. With the environment variable
+ * {@code EVAL_MARKDOWN=<path>}, the same report is also written to that path as a Markdown section
+ * ({@code ## Semantic tier: evaluation}), for BENCHMARKS.md.
  */
 public final class SemanticEvaluation {
 
@@ -54,7 +58,8 @@ public final class SemanticEvaluation {
 		}
 		double defaultThreshold = (args.length > 1) ? Double.parseDouble(args[1])
 				: SemanticQueryFactory.DEFAULT_THRESHOLD;
-		List<Pair> pairs = read(Path.of(args[0]));
+		Path pairsFile = Path.of(args[0]);
+		List<Pair> pairs = read(pairsFile);
 		PromptNormalizer normalizer = PromptNormalizer.defaults();
 		SemanticGuard guard = SemanticGuard.defaults();
 		SemanticMatcher matcher = new SemanticMatcher(new EmbeddingCache(new OnnxMiniLmEmbeddingModel(), 100_000), guard,
@@ -68,12 +73,22 @@ public final class SemanticEvaluation {
 			boolean guarded = matcher.rejection(request, cached, similarity, 0) != null;
 			scored.add(new Scored(pair, similarity, guarded));
 		}
+		TreeSet<Double> thresholds = new TreeSet<>();
+		for (double threshold : THRESHOLDS) {
+			thresholds.add(threshold);
+		}
+		thresholds.add(defaultThreshold);
+		Map<String, List<Scored>> byKind = new TreeMap<>();
+		for (Scored s : scored) {
+			byKind.computeIfAbsent(s.pair().kind(), k -> new ArrayList<>()).add(s);
+		}
+
 		long positives = pairs.stream().filter(Pair::same).count();
 		System.out.printf(Locale.ROOT, "pairs: %d (%d same, %d different)%n%n", pairs.size(), positives,
 				pairs.size() - positives);
 		System.out.println("| threshold | guards | precision | recall | hits | wrong hits |");
 		System.out.println("| ---: | :---: | ---: | ---: | ---: | ---: |");
-		for (double threshold : THRESHOLDS) {
+		for (double threshold : thresholds) {
 			for (boolean withGuards : new boolean[] { false, true }) {
 				Counts counts = count(scored, threshold, withGuards);
 				System.out.printf(Locale.ROOT, "| %.2f | %s | %s | %s | %d | %d |%n", threshold,
@@ -84,10 +99,6 @@ public final class SemanticEvaluation {
 		System.out.printf(Locale.ROOT, "%nper kind at threshold %.2f:%n%n", defaultThreshold);
 		System.out.println("| kind | pairs | guards | hits | wrong hits | precision | recall |");
 		System.out.println("| --- | ---: | :---: | ---: | ---: | ---: | ---: |");
-		Map<String, List<Scored>> byKind = new TreeMap<>();
-		for (Scored s : scored) {
-			byKind.computeIfAbsent(s.pair().kind(), k -> new ArrayList<>()).add(s);
-		}
 		for (Map.Entry<String, List<Scored>> kind : byKind.entrySet()) {
 			for (boolean withGuards : new boolean[] { false, true }) {
 				Counts counts = count(kind.getValue(), defaultThreshold, withGuards);
@@ -107,9 +118,66 @@ public final class SemanticEvaluation {
 			}
 		}
 		Counts defaults = count(scored, defaultThreshold, true);
+		String defaultsLine = String.format(Locale.ROOT, "defaults: precision=%s recall=%s",
+				format(defaults.precision()), format(defaults.recall()));
+		String markdown = System.getenv("EVAL_MARKDOWN");
+		if (markdown != null && !markdown.isBlank()) {
+			String command = System.getProperty("eval.command", "eval/evaluate.sh " + String.join(" ", args));
+			writeMarkdown(Path.of(markdown), command, pairsFile, pairs.size(), positives, defaultThreshold, thresholds,
+					scored, byKind, defaultsLine);
+		}
 		System.out.println();
-		System.out.printf(Locale.ROOT, "defaults: precision=%s recall=%s%n", format(defaults.precision()),
-				format(defaults.recall()));
+		System.out.println(defaultsLine);
+	}
+
+	/** The report as a Markdown section, for BENCHMARKS.md (EVAL_MARKDOWN=path). */
+	static void writeMarkdown(Path target, String command, Path pairsFile, int count, long positives,
+			double defaultThreshold, Set<Double> thresholds, List<Scored> scored, Map<String, List<Scored>> byKind,
+			String defaultsLine) throws IOException {
+		StringBuilder md = new StringBuilder();
+		md.append("## Semantic tier: evaluation\n\n");
+		md.append("Command: `").append(command).append("`\n\n");
+		String source = (defaultThreshold == SemanticQueryFactory.DEFAULT_THRESHOLD)
+				? "`SemanticQueryFactory.DEFAULT_THRESHOLD`, guards on"
+				: String.format(Locale.ROOT, "given on the command line instead of the default %.2f, guards on",
+						SemanticQueryFactory.DEFAULT_THRESHOLD);
+		md.append(String.format(Locale.ROOT, "Pairs: `%s`, %d pairs (%d same, %d different). Default threshold: %.2f "
+				+ "(%s).%n%n", displayed(pairsFile), count, positives, count - positives, defaultThreshold, source));
+		md.append("Per threshold, over all pairs:\n\n");
+		md.append("| threshold | precision (no guards) | recall (no guards) | precision (guards) | recall (guards) |\n");
+		md.append("| ---: | ---: | ---: | ---: | ---: |\n");
+		for (double threshold : thresholds) {
+			Counts without = count(scored, threshold, false);
+			Counts with = count(scored, threshold, true);
+			md.append(String.format(Locale.ROOT, "| %.2f%s | %s | %s | %s | %s |%n", threshold,
+					(threshold == defaultThreshold) ? " (default)" : "", format(without.precision()),
+					format(without.recall()), format(with.precision()), format(with.recall())));
+		}
+		md.append(String.format(Locale.ROOT, "%nPer kind, at the default threshold %.2f (a recall of n/a: the kind has "
+				+ "no pairs that mean the same; a precision of n/a: no hits):%n%n", defaultThreshold));
+		md.append("| kind | pairs | hits (no guards) | wrong hits (no guards) | precision (no guards) | recall (no guards) "
+				+ "| hits (guards) | wrong hits (guards) | precision (guards) | recall (guards) |\n");
+		md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+		for (Map.Entry<String, List<Scored>> kind : byKind.entrySet()) {
+			Counts without = count(kind.getValue(), defaultThreshold, false);
+			Counts with = count(kind.getValue(), defaultThreshold, true);
+			md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %d | %d | %s | %s |%n", kind.getKey(),
+					kind.getValue().size(), without.hits, without.wrong, format(without.precision()),
+					format(without.recall()), with.hits, with.wrong, format(with.precision()), format(with.recall())));
+		}
+		md.append("\n```\n").append(defaultsLine).append("\n```\n");
+		Path parent = target.toAbsolutePath().getParent();
+		if (parent != null) {
+			Files.createDirectories(parent);
+		}
+		Files.writeString(target, md.toString(), StandardCharsets.UTF_8);
+	}
+
+	/** The pairs file relative to the working directory (the repository root) when it is inside it. */
+	private static String displayed(Path pairsFile) {
+		Path absolute = pairsFile.toAbsolutePath().normalize();
+		Path root = Path.of("").toAbsolutePath();
+		return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
 	}
 
 	private static String format(double value) {

@@ -8,8 +8,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
- * The annotated path: a plain ChatClient call inside an {@code @LlmCached} method. It returns the
- * whole {@link ChatResponse}, so a hit also knows the tokens the original call consumed.
+ * The annotated path: a plain ChatClient call inside an {@code @LlmCached} method, with the
+ * semantic tier on. It returns the whole {@link ChatResponse}, so a hit also knows the tokens the
+ * original call consumed.
  */
 @Service
 public class AssistantService {
@@ -24,10 +25,11 @@ public class AssistantService {
 		this.chat = chat;
 	}
 
-	// PARAPHRASES: when the semantic tier lands, make this
-	// @LlmCached(namespace = NAMESPACE, semantic = true) so that the workload's paraphrases
-	// (WorkloadRunner.PARAPHRASES) hit, while its near-misses must still miss.
-	@LlmCached(namespace = NAMESPACE)
+	// semantic = true: a paraphrase of a question asked before ("Which city is the capital of
+	// France?") is answered from cache (WorkloadRunner.PARAPHRASES), while the guards keep its
+	// near-misses apart ("...of Spain?", "10 miles to km" for "10 km to miles"). The embeddings come
+	// from the offline model of llmcache-embedding-onnx, a dependency of this sample.
+	@LlmCached(namespace = NAMESPACE, semantic = true)
 	public ChatResponse ask(String question) {
 		return this.chat.prompt().system(SYSTEM).user(question).call().chatResponse();
 	}

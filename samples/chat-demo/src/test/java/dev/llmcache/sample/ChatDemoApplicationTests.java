@@ -3,12 +3,16 @@ package dev.llmcache.sample;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import dev.llmcache.embedding.onnx.OnnxMiniLmEmbeddingModel;
+import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.tier.TieredCache;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -36,9 +40,18 @@ class ChatDemoApplicationTests {
 	@Autowired
 	TieredCache cache;
 
+	@Autowired
+	ApplicationContext context;
+
 	@Test
 	void withoutRedisPropertiesItRunsOnL1AloneEvenIfARedisListensLocally() {
 		assertThat(this.cache.redis()).isNull();
+	}
+
+	@Test
+	void theSemanticTierRunsOnTheOfflineOnnxModel() {
+		assertThat(this.context.getBean(EmbeddingModel.class)).isInstanceOf(OnnxMiniLmEmbeddingModel.class);
+		assertThat(this.context.getBeansOfType(DefaultSemanticTier.class)).hasSize(1);
 	}
 
 	@Test
@@ -46,7 +59,11 @@ class ChatDemoApplicationTests {
 		List<String> report = this.workload.play();
 		assertThat(report).hasSize(6);
 		assertThat(report.get(1)).startsWith("2. same words, other spacing: 2 of 2 answered from cache");
+		// The near-misses embed close to the questions of step 1; the guards keep them apart.
 		assertThat(report.get(2)).contains("0 of 2 wrongly answered from cache (correct)");
+		assertThat(report.get(5))
+			.isEqualTo("6. paraphrases (other words, same meaning): 2 of 2 answered from cache (semantic tier)");
+		assertThat(output.getOut()).containsPattern("\\|   semantic hits +\\| +2 \\|");
 		assertThat(report.get(3)).isEqualTo(
 				"4. 8 concurrent identical questions: 1 model call, 7 waited for it (single-flight)");
 		assertThat(report.get(4)).contains("1 of 2 calls from cache").contains("stream replayed");
@@ -68,6 +85,29 @@ class ChatDemoApplicationTests {
 		assertThat(second.headers().firstValue("X-LlmCache-Age-Ms")).isPresent();
 		assertThat(JSON.readTree(second.body()).get("answer")).isEqualTo(JSON.readTree(first.body()).get("answer"));
 		assertThat(JSON.readTree(second.body()).get("ageMs").asLong()).isNotNegative();
+	}
+
+	@Test
+	void aParaphraseIsServedSemanticallyAndItsNearMissesAreNot() throws Exception {
+		DemoHttp http = new DemoHttp(this.port);
+		HttpResponse<String> original = http.ask("How do I turn on dark mode in the dashboard?", "annotation");
+		assertThat(original.headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+
+		HttpResponse<String> paraphrase = http.ask("How can I enable dark mode in the dashboard?", "annotation");
+		assertThat(paraphrase.headers().firstValue("X-LlmCache-Outcome")).hasValue("semantic_hit");
+		assertThat(paraphrase.headers().firstValue("X-LlmCache-Tier")).hasValue("semantic");
+		assertThat(paraphrase.headers().firstValue("X-LlmCache-Similarity").map(Double::parseDouble))
+			.hasValueSatisfying(similarity -> assertThat(similarity).isBetween(0.85, 0.9999));
+		// The simulated model quotes the question: the answer served is the original's.
+		assertThat(JSON.readTree(paraphrase.body()).get("answer")).isEqualTo(JSON.readTree(original.body()).get("answer"));
+		assertThat(JSON.readTree(paraphrase.body()).get("answer").asString()).contains("turn on dark mode");
+
+		HttpResponse<String> opposite = http.ask("How do I turn off dark mode in the dashboard?", "annotation");
+		assertThat(opposite.headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+		assertThat(JSON.readTree(opposite.body()).get("answer").asString()).contains("turn off dark mode");
+		HttpResponse<String> elsewhere = http.ask("How do I turn on dark mode in the mobile app?", "annotation");
+		assertThat(elsewhere.headers().firstValue("X-LlmCache-Outcome")).hasValue("miss");
+		assertThat(JSON.readTree(elsewhere.body()).get("answer").asString()).contains("mobile app");
 	}
 
 	@Test
