@@ -136,6 +136,10 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			if (current != null) {
 				write(() -> current.add(entry));
 				this.entries.put(entry.hash(), entry);
+				if (current.isWorn()) {
+					// Entries replaced again and again leave tombstones too.
+					rebuild();
+				}
 			}
 			else {
 				this.entries.put(entry.hash(), entry);

@@ -146,6 +146,25 @@ class InMemorySemanticIndexTests {
 	}
 
 	@Test
+	void entriesReplacedManyTimesAreStillFoundOnce() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(50);
+		float[][] latest = new float[100][];
+		for (int round = 0; round < 30; round++) {
+			for (int i = 0; i < 100; i++) {
+				latest[i] = unit();
+				index.add(entry("b", "h" + i, latest[i]));
+			}
+		}
+		assertThat(index.size()).isEqualTo(100);
+		for (int i = 0; i < 100; i += 7) {
+			List<Neighbor> found = index.nearest("b", "", latest[i], 100, -1);
+			assertThat(found).hasSize(100);
+			assertThat(found.get(0).entry().hash()).isEqualTo("h" + i);
+			assertThat(found.get(0).entry().vector()).isSameAs(latest[i]);
+		}
+	}
+
+	@Test
 	void bucketsAreSearchedApart() {
 		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 20 }) {
 			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
