@@ -6,6 +6,9 @@
 #   benchmarks/run.sh --long       real measurements: 2 forks, longer and more iterations
 #   benchmarks/run.sh [--long] REGEX...   only the matching benchmarks (the table marks the rest "not run")
 #
+# The semantic evaluation (eval/evaluate.sh on eval/pairs.jsonl) runs first; its Markdown table is
+# appended to BENCHMARKS.md after the benchmark table.
+#
 # Every benchmark class in benchmarks/src/main/java is run, including ones added later. Figures are
 # ratios against a baseline measured in the same run, because the machines here are noisy.
 set -euo pipefail
@@ -32,11 +35,26 @@ mvn -B -q -pl benchmarks -am package -DskipTests
 out="$root/benchmarks/target"
 result="$out/jmh-result.json"
 log="$out/jmh.log"
-rm -f "$result"
+evaluation="$out/semantic-eval.md"
+# Left by an earlier run, they would be reported as this run's: the semantic benchmark writes its
+# recall@1 per size next to the JMH result, the evaluation its Markdown table.
+rm -f "$result" "$out"/semantic-recall-*.json "$evaluation"
+
+# The semantic evaluation (precision and recall of the semantic tier on labelled pairs), before JMH
+# so that it does not share the machine with a measurement. A failure or an evaluation runner that
+# does not write EVAL_MARKDOWN yet leaves a line saying so, not a broken run.
+echo "Running the semantic evaluation (eval/evaluate.sh; log: $out/semantic-eval.log) ..."
+EVAL_MARKDOWN="$evaluation" "$root/eval/evaluate.sh" "$root/eval/pairs.jsonl" >"$out/semantic-eval.log" 2>&1 \
+	|| echo "The semantic evaluation failed (see $out/semantic-eval.log)." >&2
+if [[ ! -s "$evaluation" ]]; then
+	echo "The semantic evaluation did not produce a table (\`eval/evaluate.sh\` wrote no \`EVAL_MARKDOWN\` file; its output is in \`benchmarks/target/semantic-eval.log\`)." >"$evaluation"
+fi
+
 echo "Running the $profile profile (log: $log) ..."
 started=$(date +%s)
-java -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$result" "$@" 2>&1 | tee "$log" \
-	| grep --line-buffered -E '^(# Benchmark:|# Parameters:|Iteration|# Run complete|<failure>)' || true
+java -Dllmcache.bench.out="$out" -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$result" "$@" 2>&1 \
+	| tee "$log" | grep --line-buffered -E '^(# Benchmark:|# Parameters:|# Semantic recall|Iteration|# Run complete|<failure>)' \
+	|| true
 elapsed=$(( $(date +%s) - started ))
 
 python3 "$root/benchmarks/report.py" "$result" "$root/BENCHMARKS.md" "$profile" "$elapsed" "${jmh_opts[*]} -prof gc"

@@ -1,0 +1,269 @@
+package dev.llmcache.semantic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmcache.semantic.SemanticIndex.Neighbor;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class InMemorySemanticIndexTests {
+
+	private static final int DIMENSIONS = 128;
+
+	private final Random random = new Random(42);
+
+	@Test
+	void exactAndApproximateSearchAgreeOnTheNearestEntry() {
+		InMemorySemanticIndex exact = new InMemorySemanticIndex(Integer.MAX_VALUE);
+		InMemorySemanticIndex approximate = new InMemorySemanticIndex(100);
+		List<float[]> stored = new ArrayList<>();
+		for (int i = 0; i < 1500; i++) {
+			float[] vector = clustered(i % 30);
+			stored.add(vector);
+			exact.add(entry("b", "h" + i, vector));
+			approximate.add(entry("b", "h" + i, vector));
+		}
+		assertThat(exact.isApproximate("b")).isFalse();
+		assertThat(approximate.isApproximate("b")).isTrue();
+		int agreed = 0;
+		for (int q = 0; q < 200; q++) {
+			// Paraphrases of stored entries: the lookups that should hit.
+			float[] query = perturb(stored.get(this.random.nextInt(stored.size())), 0.3);
+			Neighbor expected = exact.nearest("b", "", query, 1, -1).get(0);
+			Neighbor actual = approximate.nearest("b", "", query, 1, -1).get(0);
+			assertThat(actual.entry().hash()).isEqualTo(expected.entry().hash());
+			assertThat(actual.similarity()).isEqualTo(expected.similarity());
+			// Fresh requests of the same topics: nearest entries are less distinct.
+			float[] fresh = clustered(this.random.nextInt(30));
+			if (exact.nearest("b", "", fresh, 1, -1).get(0).entry().hash()
+				.equals(approximate.nearest("b", "", fresh, 1, -1).get(0).entry().hash())) {
+				agreed++;
+			}
+		}
+		assertThat(agreed).isGreaterThanOrEqualTo(196);
+	}
+
+	@Test
+	void movesToApproximateSearchPastTheThresholdOnly() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(10);
+		for (int i = 0; i < 10; i++) {
+			index.add(entry("b", "h" + i, unit()));
+		}
+		assertThat(index.isApproximate("b")).isFalse();
+		index.add(entry("b", "h10", unit()));
+		assertThat(index.isApproximate("b")).isTrue();
+		assertThat(index.size()).isEqualTo(11);
+	}
+
+	@Test
+	void minSimilarityAndCountBoundTheNeighboursMostSimilarFirst() {
+		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			float[] base = unit();
+			for (int i = 0; i < 300; i++) {
+				index.add(entry("b", "h" + i, (i < 20) ? perturb(base, 0.1 + i * 0.05) : unit()));
+			}
+			List<Neighbor> all = index.nearest("b", "", base, 100, 0.8);
+			assertThat(all).isNotEmpty().allSatisfy(n -> assertThat(n.similarity()).isGreaterThanOrEqualTo(0.8));
+			assertThat(all).extracting(Neighbor::similarity)
+				.isSortedAccordingTo((a, b) -> Double.compare(b, a));
+			List<Neighbor> three = index.nearest("b", "", base, 3, 0.8);
+			assertThat(three).hasSize(3).isEqualTo(all.subList(0, 3));
+			assertThat(index.nearest("b", "", base, 5, 0.9999)).isEmpty();
+			assertThat(index.nearest("b", "", base, 5, 0.0)).hasSize(5);
+		}
+	}
+
+	@Test
+	void removedEntriesAreNeverReturned() {
+		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			List<float[]> stored = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				stored.add(unit());
+				index.add(entry("b", "h" + i, stored.get(i)));
+			}
+			index.remove("b", "h7");
+			index.remove("b", "unknown");
+			index.remove("other", "h8");
+			assertThat(index.size()).isEqualTo(199);
+			assertThat(index.nearest("b", "", stored.get(7), 5, -1)).extracting(n -> n.entry().hash())
+				.doesNotContain("h7");
+			assertThat(index.nearest("b", "", stored.get(8), 1, -1).get(0).entry().hash()).isEqualTo("h8");
+		}
+	}
+
+	@Test
+	void aBucketEmptiedOfMostEntriesIsRebuiltAndThenScannedAgain() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(100);
+		List<float[]> stored = new ArrayList<>();
+		for (int i = 0; i < 3000; i++) {
+			stored.add(unit());
+			index.add(entry("b", "h" + i, stored.get(i)));
+		}
+		// Most removed: the graph, worn by tombstones, is rebuilt from the live entries.
+		for (int i = 0; i < 2000; i++) {
+			index.remove("b", "h" + i);
+		}
+		assertThat(index.isApproximate("b")).isTrue();
+		for (int i = 2000; i < 3000; i += 50) {
+			assertThat(index.nearest("b", "", stored.get(i), 1, -1).get(0).entry().hash()).isEqualTo("h" + i);
+		}
+		assertThat(index.nearest("b", "", stored.get(5), 10, -1)).extracting(n -> n.entry().hash())
+			.allSatisfy(hash -> assertThat(Integer.parseInt(hash.substring(1))).isGreaterThanOrEqualTo(2000));
+		// Down to half the threshold: an exact scan again.
+		for (int i = 2000; i < 2950; i++) {
+			index.remove("b", "h" + i);
+		}
+		assertThat(index.size()).isEqualTo(50);
+		assertThat(index.isApproximate("b")).isFalse();
+		assertThat(index.nearest("b", "", stored.get(2990), 1, -1).get(0).entry().hash()).isEqualTo("h2990");
+	}
+
+	@Test
+	void addingAnEntryAgainReplacesIt() {
+		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			for (int i = 0; i < 100; i++) {
+				index.add(entry("b", "h" + i, unit()));
+			}
+			float[] moved = unit();
+			index.add(entry("b", "h3", moved));
+			assertThat(index.size()).isEqualTo(100);
+			List<Neighbor> found = index.nearest("b", "", moved, 3, -1);
+			assertThat(found.get(0).entry().hash()).isEqualTo("h3");
+			assertThat(found.get(0).similarity()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+			assertThat(found).extracting(n -> n.entry().hash()).containsOnlyOnce("h3");
+		}
+	}
+
+	@Test
+	void entriesReplacedManyTimesAreStillFoundOnce() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(50);
+		float[][] latest = new float[100][];
+		for (int round = 0; round < 30; round++) {
+			for (int i = 0; i < 100; i++) {
+				latest[i] = unit();
+				index.add(entry("b", "h" + i, latest[i]));
+			}
+		}
+		assertThat(index.size()).isEqualTo(100);
+		for (int i = 0; i < 100; i += 7) {
+			List<Neighbor> found = index.nearest("b", "", latest[i], 100, -1);
+			assertThat(found).hasSize(100);
+			assertThat(found.get(0).entry().hash()).isEqualTo("h" + i);
+			assertThat(found.get(0).entry().vector()).isSameAs(latest[i]);
+		}
+	}
+
+	@Test
+	void bucketsAreSearchedApart() {
+		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 20 }) {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			float[] shared = unit();
+			for (int i = 0; i < 50; i++) {
+				index.add(entry("a", "a" + i, (i == 0) ? shared : unit()));
+				index.add(entry("b", "b" + i, unit()));
+			}
+			assertThat(index.nearest("a", "", shared, 1, -1).get(0).entry().hash()).isEqualTo("a0");
+			assertThat(index.nearest("b", "", shared, 100, -1)).hasSize(50)
+				.allSatisfy(n -> assertThat(n.entry().bucket()).isEqualTo("b"));
+			assertThat(index.nearest("b", "", shared, 5, 0.9)).isEmpty();
+			assertThat(index.nearest("c", "", shared, 5, -1)).isEmpty();
+			index.remove("b", "a0");
+			assertThat(index.nearest("a", "", shared, 1, -1).get(0).entry().hash()).isEqualTo("a0");
+			assertThat(index.size()).isEqualTo(100);
+		}
+	}
+
+	@Test
+	void aVectorOfAnotherDimensionIsRejected() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(10);
+		for (int i = 0; i < 20; i++) {
+			index.add(entry("b", "h" + i, unit()));
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> index.nearest("b", "", new float[3], 1, -1))
+			.withMessageContaining("dimensions");
+		assertThatIllegalArgumentException().isThrownBy(() -> index.add(entry("b", "x", new float[3])))
+			.withMessageContaining("dimensions");
+		assertThat(index.size()).isEqualTo(20);
+	}
+
+	@Test
+	void lookupsRunWhileEntriesAreAddedAndRemoved() throws Exception {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(100);
+		List<float[]> stored = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			stored.add(unit());
+		}
+		for (int i = 0; i < 200; i++) {
+			index.add(entry("b", "h" + i, stored.get(i)));
+		}
+		ExecutorService readers = Executors.newFixedThreadPool(3);
+		try {
+			List<Future<Integer>> lookups = new ArrayList<>();
+			for (int t = 0; t < 3; t++) {
+				lookups.add(readers.submit(() -> {
+					int found = 0;
+					for (int i = 0; i < 500; i++) {
+						found += index.nearest("b", "", stored.get(i % 200), 5, 0.5).size();
+					}
+					return found;
+				}));
+			}
+			for (int i = 200; i < 2000; i++) {
+				index.add(entry("b", "h" + i, stored.get(i)));
+				if (i % 3 == 0) {
+					index.remove("b", "h" + (i - 100));
+				}
+			}
+			for (Future<Integer> lookup : lookups) {
+				assertThat(lookup.get(60, TimeUnit.SECONDS)).isPositive();
+			}
+		}
+		finally {
+			readers.shutdownNow();
+		}
+		assertThat(index.nearest("b", "", stored.get(1999), 1, -1).get(0).entry().hash()).isEqualTo("h1999");
+	}
+
+	private static IndexedRequest entry(String bucket, String hash, float[] vector) {
+		return new IndexedRequest(bucket, "ns", null, hash, "text " + hash, vector, Long.MAX_VALUE);
+	}
+
+	private float[] unit() {
+		float[] v = new float[DIMENSIONS];
+		for (int i = 0; i < v.length; i++) {
+			v[i] = (float) this.random.nextGaussian();
+		}
+		return EmbeddingCache.normalize(v);
+	}
+
+	// Topics: a seeded centre per topic, entries scattered around it (same-topic similarity about 0.6).
+	private float[] clustered(int topic) {
+		Random centres = new Random(1000 + topic);
+		float[] v = new float[DIMENSIONS];
+		for (int i = 0; i < v.length; i++) {
+			v[i] = (float) (centres.nextGaussian() / Math.sqrt(DIMENSIONS)
+					+ this.random.nextGaussian() * 0.8 / Math.sqrt(DIMENSIONS));
+		}
+		return EmbeddingCache.normalize(v);
+	}
+
+	private float[] perturb(float[] vector, double amount) {
+		float[] v = vector.clone();
+		for (int i = 0; i < v.length; i++) {
+			v[i] += (float) (this.random.nextGaussian() * amount / Math.sqrt(DIMENSIONS));
+		}
+		return EmbeddingCache.normalize(v);
+	}
+
+}
