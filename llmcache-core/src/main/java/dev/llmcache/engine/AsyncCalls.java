@@ -2,6 +2,7 @@ package dev.llmcache.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,9 +97,12 @@ public final class AsyncCalls {
 			if (!ticket.isLeader()) {
 				return ticket.future()
 					.copy()
-					.completeOnTimeout(LocalSingleFlight.TIMED_OUT, this.flightTimeoutMillis, TimeUnit.MILLISECONDS)
+					.completeOnTimeout(LocalSingleFlight.NO_SHARED_RESULT, this.flightTimeoutMillis, TimeUnit.MILLISECONDS)
+					.exceptionallyCompose(ex -> (unwrap(ex) instanceof CancellationException)
+							? CompletableFuture.completedFuture(LocalSingleFlight.NO_SHARED_RESULT)
+							: CompletableFuture.failedFuture(unwrap(ex)))
 					.thenCompose(shared -> {
-						if (shared == LocalSingleFlight.TIMED_OUT) {
+						if (shared == LocalSingleFlight.NO_SHARED_RESULT) {
 							return invokeAndStore(call, invoker, f.lookup(), start, control);
 						}
 						this.engine.notify(call, Outcome.COALESCED, null, start, 0, null);

@@ -115,7 +115,7 @@ public final class LlmCacheEngine {
 		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key());
 		if (!ticket.isLeader()) {
 			Object shared = ticket.await();
-			if (shared != LocalSingleFlight.TIMED_OUT) {
+			if (shared != LocalSingleFlight.NO_SHARED_RESULT) {
 				answered(call, Outcome.COALESCED, null, span, null);
 				return shared;
 			}

@@ -1,6 +1,7 @@
 package dev.llmcache.flight;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -80,28 +81,32 @@ public final class LocalSingleFlight {
 
 		/**
 		 * A follower waits for the leader.
-		 * @return the leader's result, or {@link #TIMED_OUT} when the wait exceeded the timeout
+		 * @return the leader's result, or {@link #NO_SHARED_RESULT} when the wait exceeded the timeout
+		 * or the leader's call was cancelled (its caller went away, which says nothing of the model)
 		 * @throws Throwable the leader's own exception, unchanged
 		 */
 		public @Nullable Object await() throws Throwable {
 			try {
 				return this.future.get(LocalSingleFlight.this.timeoutMillis, TimeUnit.MILLISECONDS);
 			}
+			catch (CancellationException ex) {
+				return NO_SHARED_RESULT;
+			}
 			catch (ExecutionException ex) {
 				throw ex.getCause();
 			}
 			catch (TimeoutException ex) {
-				return TIMED_OUT;
+				return NO_SHARED_RESULT;
 			}
 		}
 
 	}
 
-	/** What {@link Ticket#await()} returns when the leader took too long. */
-	public static final Object TIMED_OUT = new Object() {
+	/** What a follower gets when it must call the model itself: the leader took too long or was cancelled. */
+	public static final Object NO_SHARED_RESULT = new Object() {
 		@Override
 		public String toString() {
-			return "TIMED_OUT";
+			return "NO_SHARED_RESULT";
 		}
 	};
 

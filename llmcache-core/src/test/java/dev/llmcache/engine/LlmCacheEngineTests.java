@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +100,45 @@ class LlmCacheEngineTests {
 		assertThat(calls).hasValue(1);
 		assertThat(outcomes).hasSize(16).allSatisfy(outcome -> assertThat(outcome).isSameAs(failure));
 		assertThat(engine.call(call("crash"), () -> "recovered")).isEqualTo("recovered");
+	}
+
+	@Test
+	void aWaiterWhoseLeaderWasCancelledCallsTheModelItself() throws Throwable {
+		LlmCacheEngine engine = engine(false, FlightSettings.defaults());
+		CountDownLatch leaderStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<Object> leader = executor.submit(() -> {
+				try {
+					return engine.call(call("abandoned"), () -> {
+						leaderStarted.countDown();
+						release.await();
+						throw new CancellationException("the leader's subscriber went away");
+					});
+				}
+				catch (Throwable ex) {
+					return ex;
+				}
+			});
+			leaderStarted.await();
+			Future<Object> waiter = executor.submit(() -> {
+				try {
+					return engine.call(call("abandoned"), () -> "waiter's own answer");
+				}
+				catch (Throwable ex) {
+					return ex;
+				}
+			});
+			Thread.sleep(300); // the waiter joins the leader's flight meanwhile
+			release.countDown();
+			assertThat(leader.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+			assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("waiter's own answer");
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
 	}
 
 	@Test
