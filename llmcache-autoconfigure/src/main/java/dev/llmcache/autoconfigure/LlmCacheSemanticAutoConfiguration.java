@@ -2,6 +2,7 @@ package dev.llmcache.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 
 import dev.llmcache.engine.LlmCacheEngine;
@@ -10,6 +11,7 @@ import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
 import dev.llmcache.semantic.GuardRules;
+import dev.llmcache.semantic.ExpiredEntrySweeper;
 import dev.llmcache.semantic.InMemorySemanticIndex;
 import dev.llmcache.semantic.RedisSemanticStream;
 import dev.llmcache.semantic.SemanticGuard;
@@ -56,6 +58,8 @@ public class LlmCacheSemanticAutoConfiguration {
 
 	private static final String VECTOR_STORE = "org.springframework.ai.vectorstore.VectorStore";
 
+	private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+
 	/** Whether {@code semantic = true} methods will have a tier: enabled and an EmbeddingModel defined. */
 	static boolean isAvailable(LlmCacheProperties.Semantic semantic, ListableBeanFactory beanFactory) {
 		return semantic.isEnabled() && beanFactory.getBeanNamesForType(EmbeddingModel.class, true, false).length > 0;
@@ -99,6 +103,13 @@ public class LlmCacheSemanticAutoConfiguration {
 					"llmcache.semantic.index must be 'memory' or 'vector-store', not '" + semantic.getIndex() + "'");
 		}
 		return new InMemorySemanticIndex(semantic.getApproximateAbove());
+	}
+
+	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty(prefix = "llmcache.semantic", name = "index", havingValue = "memory", matchIfMissing = true)
+	ExpiredEntrySweeper llmCacheSemanticSweeper(SemanticIndex index) {
+		return new ExpiredEntrySweeper(index, SWEEP_INTERVAL);
 	}
 
 	private static SemanticIndex vectorStoreIndex(ListableBeanFactory beanFactory) {

@@ -1,5 +1,6 @@
 package dev.llmcache.autoconfigure;
 
+import dev.llmcache.semantic.ExpiredEntrySweeper;
 import dev.llmcache.semantic.GuardRules;
 import dev.llmcache.semantic.SemanticGuard;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,11 @@ class LlmCacheSemanticAutoConfigurationTests {
 			assertThat(guard.disagreement("how do i enable dark mode?", "how do i disable dark mode?"))
 				.isEqualTo("polarity");
 		});
+	}
+
+	@Test
+	void anIndexInThisJvmIsSweptOfExpiredEntries() {
+		this.runner.run(context -> assertThat(context).hasSingleBean(ExpiredEntrySweeper.class));
 	}
 
 	@Test
