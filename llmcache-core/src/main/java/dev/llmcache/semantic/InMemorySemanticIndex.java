@@ -8,6 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -29,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * vectors takes well under a millisecond and is never wrong); past {@code approximateAbove}
  * entries it moves to an HNSW graph (Lucene's, in memory), whose lookup time grows with the
  * logarithm of the bucket's size. It goes back to a scan when it falls to half that size.
+ *
+ * <p>Graphs are built in the background: a bucket that crosses the threshold is scanned until its
+ * graph is ready, and a graph worn by removals keeps answering until its replacement is, so no
+ * caller storing an entry waits for a build (a minute and more at 100k entries). Writes made
+ * during a build are applied to the new graph before it takes over.
  *
  * <p>Thread-safe: lookups run concurrently; writes to one bucket are serialized, and a lookup in
  * a graph waits while an entry is added to it (about a millisecond at 100k entries).
@@ -61,6 +71,8 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+	private final Executor graphBuilder;
+
 	public InMemorySemanticIndex() {
 		this(DEFAULT_APPROXIMATE_ABOVE);
 	}
@@ -69,15 +81,38 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	 * @param approximateAbove bucket size past which approximate (HNSW) search is used
 	 */
 	public InMemorySemanticIndex(int approximateAbove) {
+		this(approximateAbove, backgroundBuilder());
+	}
+
+	/**
+	 * @param approximateAbove bucket size past which approximate (HNSW) search is used
+	 * @param graphBuilder where graphs are built: by default a background thread of this index's own;
+	 * {@code Runnable::run} builds them on the writing thread, which then waits
+	 */
+	public InMemorySemanticIndex(int approximateAbove, Executor graphBuilder) {
 		if (approximateAbove < 1) {
 			throw new IllegalArgumentException("approximateAbove must be at least 1, got " + approximateAbove);
 		}
 		this.approximateAbove = approximateAbove;
+		this.graphBuilder = graphBuilder;
+	}
+
+	// One thread at most, gone when idle, so that an index dropped with its application leaves none behind.
+	private static Executor backgroundBuilder() {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				runnable -> {
+					Thread thread = new Thread(runnable, "llmcache-semantic-graph");
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	@Override
 	public void add(IndexedRequest entry) {
-		this.buckets.computeIfAbsent(entry.bucket(), b -> new Bucket(this.approximateAbove)).add(entry);
+		this.buckets.computeIfAbsent(entry.bucket(), b -> new Bucket(this.approximateAbove, this.graphBuilder))
+			.add(entry);
 	}
 
 	@Override
@@ -127,8 +162,13 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 		private volatile @Nullable Graph graph;
 
-		Bucket(int approximateAbove) {
+		private final Executor graphBuilder;
+
+		private final AtomicBoolean building = new AtomicBoolean();
+
+		Bucket(int approximateAbove, Executor graphBuilder) {
 			this.approximateAbove = approximateAbove;
+			this.graphBuilder = graphBuilder;
 		}
 
 		synchronized void add(IndexedRequest entry) {
@@ -166,16 +206,56 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			}
 		}
 
-		/**
-		 * A new graph of the current entries, built while lookups go on in the old one (if any);
-		 * writers of this bucket wait.
-		 */
+		/** Have a new graph of the entries built, unless one is being built. */
 		private void rebuild() {
-			Graph fresh = new Graph(this.entries.values().iterator().next().vector().length);
-			for (IndexedRequest existing : this.entries.values()) {
+			if (!this.building.compareAndSet(false, true)) {
+				return;
+			}
+			try {
+				this.graphBuilder.execute(() -> {
+					try {
+						build();
+					}
+					finally {
+						this.building.set(false);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				// Rejected: the bucket goes on as it is, and the next write asks again.
+				this.building.set(false);
+			}
+		}
+
+		/**
+		 * A new graph of the entries, built while lookups and writes go on as before; the writes
+		 * made meanwhile are applied to it, under the bucket's lock, before it takes over.
+		 */
+		private void build() {
+			List<IndexedRequest> snapshot = List.copyOf(this.entries.values());
+			if (snapshot.isEmpty()) {
+				return;
+			}
+			Graph fresh = new Graph(snapshot.get(0).vector().length);
+			for (IndexedRequest existing : snapshot) {
 				fresh.add(existing);
 			}
-			write(() -> this.graph = fresh);
+			synchronized (this) {
+				for (IndexedRequest current : this.entries.values()) {
+					if (fresh.entryOf(current.hash()) != current) {
+						fresh.add(current);
+					}
+				}
+				for (String hash : fresh.hashes()) {
+					if (!this.entries.containsKey(hash)) {
+						fresh.remove(hash);
+					}
+				}
+				// A bucket that shrank to half the threshold meanwhile is scanned again (see remove).
+				if (this.entries.size() > this.approximateAbove / 2) {
+					write(() -> this.graph = fresh);
+				}
+			}
 		}
 
 		private void write(Runnable change) {
@@ -285,6 +365,15 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+
+		@Nullable IndexedRequest entryOf(String hash) {
+			Integer ord = this.ords.get(hash);
+			return (ord != null) ? this.nodes.get(ord) : null;
+		}
+
+		List<String> hashes() {
+			return List.copyOf(this.ords.keySet());
 		}
 
 		void remove(String hash) {

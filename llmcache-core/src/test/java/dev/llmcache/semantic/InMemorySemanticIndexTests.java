@@ -1,8 +1,11 @@
 package dev.llmcache.semantic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,8 +25,8 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void exactAndApproximateSearchAgreeOnTheNearestEntry() {
-		InMemorySemanticIndex exact = new InMemorySemanticIndex(Integer.MAX_VALUE);
-		InMemorySemanticIndex approximate = new InMemorySemanticIndex(100);
+		InMemorySemanticIndex exact = new InMemorySemanticIndex(Integer.MAX_VALUE, Runnable::run);
+		InMemorySemanticIndex approximate = new InMemorySemanticIndex(100, Runnable::run);
 		List<float[]> stored = new ArrayList<>();
 		for (int i = 0; i < 1500; i++) {
 			float[] vector = clustered(i % 30);
@@ -53,7 +56,7 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void movesToApproximateSearchPastTheThresholdOnly() {
-		InMemorySemanticIndex index = new InMemorySemanticIndex(10);
+		InMemorySemanticIndex index = new InMemorySemanticIndex(10, Runnable::run);
 		for (int i = 0; i < 10; i++) {
 			index.add(entry("b", "h" + i, unit()));
 		}
@@ -66,7 +69,7 @@ class InMemorySemanticIndexTests {
 	@Test
 	void minSimilarityAndCountBoundTheNeighboursMostSimilarFirst() {
 		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
-			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove, Runnable::run);
 			float[] base = unit();
 			for (int i = 0; i < 300; i++) {
 				index.add(entry("b", "h" + i, (i < 20) ? perturb(base, 0.1 + i * 0.05) : unit()));
@@ -85,7 +88,7 @@ class InMemorySemanticIndexTests {
 	@Test
 	void removedEntriesAreNeverReturned() {
 		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
-			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove, Runnable::run);
 			List<float[]> stored = new ArrayList<>();
 			for (int i = 0; i < 200; i++) {
 				stored.add(unit());
@@ -103,7 +106,7 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void aBucketEmptiedOfMostEntriesIsRebuiltAndThenScannedAgain() {
-		InMemorySemanticIndex index = new InMemorySemanticIndex(100);
+		InMemorySemanticIndex index = new InMemorySemanticIndex(100, Runnable::run);
 		List<float[]> stored = new ArrayList<>();
 		for (int i = 0; i < 3000; i++) {
 			stored.add(unit());
@@ -131,7 +134,7 @@ class InMemorySemanticIndexTests {
 	@Test
 	void addingAnEntryAgainReplacesIt() {
 		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 50 }) {
-			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove, Runnable::run);
 			for (int i = 0; i < 100; i++) {
 				index.add(entry("b", "h" + i, unit()));
 			}
@@ -147,7 +150,7 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void entriesReplacedManyTimesAreStillFoundOnce() {
-		InMemorySemanticIndex index = new InMemorySemanticIndex(50);
+		InMemorySemanticIndex index = new InMemorySemanticIndex(50, Runnable::run);
 		float[][] latest = new float[100][];
 		for (int round = 0; round < 30; round++) {
 			for (int i = 0; i < 100; i++) {
@@ -167,7 +170,7 @@ class InMemorySemanticIndexTests {
 	@Test
 	void bucketsAreSearchedApart() {
 		for (int approximateAbove : new int[] { Integer.MAX_VALUE, 20 }) {
-			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove);
+			InMemorySemanticIndex index = new InMemorySemanticIndex(approximateAbove, Runnable::run);
 			float[] shared = unit();
 			for (int i = 0; i < 50; i++) {
 				index.add(entry("a", "a" + i, (i == 0) ? shared : unit()));
@@ -186,7 +189,7 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void aVectorOfAnotherDimensionIsRejected() {
-		InMemorySemanticIndex index = new InMemorySemanticIndex(10);
+		InMemorySemanticIndex index = new InMemorySemanticIndex(10, Runnable::run);
 		for (int i = 0; i < 20; i++) {
 			index.add(entry("b", "h" + i, unit()));
 		}
@@ -199,7 +202,7 @@ class InMemorySemanticIndexTests {
 
 	@Test
 	void lookupsRunWhileEntriesAreAddedAndRemoved() throws Exception {
-		InMemorySemanticIndex index = new InMemorySemanticIndex(100);
+		InMemorySemanticIndex index = new InMemorySemanticIndex(100, Runnable::run);
 		List<float[]> stored = new ArrayList<>();
 		for (int i = 0; i < 2000; i++) {
 			stored.add(unit());
@@ -233,6 +236,71 @@ class InMemorySemanticIndexTests {
 			readers.shutdownNow();
 		}
 		assertThat(index.nearest("b", "", stored.get(1999), 1, -1).get(0).entry().hash()).isEqualTo("h1999");
+	}
+
+	@Test
+	void aGraphBuiltInTheBackgroundTakesInTheWritesMadeMeanwhile() throws Exception {
+		ExecutorService builder = Executors.newSingleThreadExecutor();
+		CountDownLatch buildMayStart = new CountDownLatch(1);
+		try {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(1000, task -> builder.execute(() -> {
+				try {
+					buildMayStart.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				task.run();
+			}));
+			List<float[]> stored = new ArrayList<>();
+			for (int i = 0; i < 6000; i++) {
+				stored.add(unit());
+			}
+			Map<String, float[]> expected = new HashMap<>();
+			for (int i = 0; i < 1500; i++) {
+				index.add(entry("b", "h" + i, stored.get(i)));
+				expected.put("h" + i, stored.get(i));
+			}
+			assertThat(index.isApproximate("b")).as("scanned until its graph is ready").isFalse();
+			assertThat(index.nearest("b", "", stored.get(1499), 1, -1).get(0).entry().hash()).isEqualTo("h1499");
+			buildMayStart.countDown();
+			// Writes race with the build: added, removed, replaced by another vector.
+			for (int i = 1500; i < 6000; i++) {
+				index.add(entry("b", "h" + i, stored.get(i)));
+				expected.put("h" + i, stored.get(i));
+				if (i % 4 == 0) {
+					index.remove("b", "h" + (i - 1000));
+					expected.remove("h" + (i - 1000));
+				}
+				if (i % 7 == 0 && expected.containsKey("h" + (i - 10))) {
+					index.add(entry("b", "h" + (i - 10), stored.get(i - 5)));
+					expected.put("h" + (i - 10), stored.get(i - 5));
+				}
+			}
+			long deadline = System.currentTimeMillis() + 60_000;
+			while (!index.isApproximate("b") && System.currentTimeMillis() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(index.isApproximate("b")).isTrue();
+			builder.submit(() -> null).get(60, TimeUnit.SECONDS);
+			assertThat(index.size()).isEqualTo(expected.size());
+			int lost = 0;
+			for (Map.Entry<String, float[]> live : expected.entrySet()) {
+				List<Neighbor> found = index.nearest("b", "", live.getValue(), 3, -1);
+				for (Neighbor neighbor : found) {
+					assertThat(expected.get(neighbor.entry().hash())).as("never a removed or replaced version")
+						.isSameAs(neighbor.entry().vector());
+				}
+				if (found.get(0).similarity() < 0.9999) {
+					lost++;
+				}
+			}
+			assertThat(lost).as("live entries the graph does not find").isLessThanOrEqualTo(expected.size() / 200);
+		}
+		finally {
+			buildMayStart.countDown();
+			builder.shutdownNow();
+		}
 	}
 
 	private static IndexedRequest entry(String bucket, String hash, float[] vector) {
