@@ -298,11 +298,14 @@ w("")
 if failed:
     w("Benchmarks that failed in this run (see `benchmarks/target/jmh.log`): " + ", ".join(sorted(set(failed))))
     w("")
-w("## Semantic evaluation")
-w("")
 evaluation = semantic_evaluation()
-w(evaluation if evaluation else "The semantic evaluation was not run with this report (`eval/evaluate.sh`, run by "
-  "`benchmarks/run.sh`, writes `benchmarks/target/semantic-eval.md`).")
+if evaluation and evaluation.lstrip().startswith("## "):
+    w(evaluation)  # it brings its own heading
+else:
+    w("## Semantic tier: evaluation")
+    w("")
+    w(evaluation if evaluation else "The semantic evaluation was not run with this report (`eval/evaluate.sh`, run by "
+      "`benchmarks/run.sh`, writes `benchmarks/target/semantic-eval.md`).")
 w("")
 w("## What is measured")
 w("")

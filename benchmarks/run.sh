@@ -44,7 +44,8 @@ rm -f "$result" "$out"/semantic-recall-*.json "$evaluation"
 # so that it does not share the machine with a measurement. A failure or an evaluation runner that
 # does not write EVAL_MARKDOWN yet leaves a line saying so, not a broken run.
 echo "Running the semantic evaluation (eval/evaluate.sh; log: $out/semantic-eval.log) ..."
-EVAL_MARKDOWN="$evaluation" "$root/eval/evaluate.sh" "$root/eval/pairs.jsonl" >"$out/semantic-eval.log" 2>&1 \
+# Relative to the repository root (the working directory here), so that the report names no local path.
+EVAL_MARKDOWN="$evaluation" eval/evaluate.sh eval/pairs.jsonl >"$out/semantic-eval.log" 2>&1 \
 	|| echo "The semantic evaluation failed (see $out/semantic-eval.log)." >&2
 if [[ ! -s "$evaluation" ]]; then
 	echo "The semantic evaluation did not produce a table (\`eval/evaluate.sh\` wrote no \`EVAL_MARKDOWN\` file; its output is in \`benchmarks/target/semantic-eval.log\`)." >"$evaluation"
