@@ -10,6 +10,7 @@ import dev.llmcache.engine.CallEvent;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

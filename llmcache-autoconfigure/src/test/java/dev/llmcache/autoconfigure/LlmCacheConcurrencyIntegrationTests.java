@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.llmcache.autoconfigure.metrics.LlmCacheMetricsAutoConfiguration;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.RedisTier;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.RedisTier;
 import org.junit.jupiter.api.Test;

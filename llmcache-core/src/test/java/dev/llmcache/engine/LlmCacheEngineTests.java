@@ -109,27 +109,13 @@ class LlmCacheEngineTests {
 		CountDownLatch release = new CountDownLatch(1);
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
-			Future<Object> leader = executor.submit(() -> {
-				try {
-					return engine.call(call("abandoned"), () -> {
-						leaderStarted.countDown();
-						release.await();
-						throw new CancellationException("the leader's subscriber went away");
-					});
-				}
-				catch (Throwable ex) {
-					return ex;
-				}
+			Future<Object> leader = submitCall(executor, engine, "abandoned", () -> {
+				leaderStarted.countDown();
+				release.await();
+				throw new CancellationException("the leader's subscriber went away");
 			});
 			leaderStarted.await();
-			Future<Object> waiter = executor.submit(() -> {
-				try {
-					return engine.call(call("abandoned"), () -> "waiter's own answer");
-				}
-				catch (Throwable ex) {
-					return ex;
-				}
-			});
+			Future<Object> waiter = submitCall(executor, engine, "abandoned", () -> "waiter's own answer");
 			Thread.sleep(300); // the waiter joins the leader's flight meanwhile
 			release.countDown();
 			assertThat(leader.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
@@ -148,17 +134,10 @@ class LlmCacheEngineTests {
 		CountDownLatch release = new CountDownLatch(1);
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
-			Future<Object> leader = executor.submit(() -> {
-				try {
-					return engine.call(call("slow"), () -> {
-						leaderStarted.countDown();
-						release.await();
-						return "leader";
-					});
-				}
-				catch (Throwable ex) {
-					return ex;
-				}
+			Future<Object> leader = submitCall(executor, engine, "slow", () -> {
+				leaderStarted.countDown();
+				release.await();
+				return "leader";
 			});
 			leaderStarted.await();
 			Object waiter = engine.call(call("slow"), () -> "waiter went alone");
@@ -231,6 +210,19 @@ class LlmCacheEngineTests {
 		TieredCache cache = new TieredCache(new LocalTier(10_000_000), redisTier, new JsonLlmCacheSerializer(), 0);
 		return new LlmCacheEngine(cache, CacheabilityPolicy.defaults(), new LoggingLlmCacheErrorHandler(), flight,
 				this.events::add);
+	}
+
+	/** A call on another thread, whose future holds what it returned or threw. */
+	private static Future<Object> submitCall(ExecutorService executor, LlmCacheEngine engine, String id,
+			LlmCacheEngine.Invoker invoker) {
+		return executor.submit(() -> {
+			try {
+				return engine.call(call(id), invoker);
+			}
+			catch (Throwable ex) {
+				return ex;
+			}
+		});
 	}
 
 	private static CachedCall call(String id) {

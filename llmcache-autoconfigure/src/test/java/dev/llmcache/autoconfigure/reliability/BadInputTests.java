@@ -6,7 +6,7 @@ import java.util.List;
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.autoconfigure.AskService;
 import dev.llmcache.autoconfigure.LlmCacheContexts;
-import dev.llmcache.autoconfigure.RealParts;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RedisServerProcess;

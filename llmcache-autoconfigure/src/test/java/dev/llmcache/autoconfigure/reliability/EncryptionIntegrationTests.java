@@ -4,7 +4,7 @@ import java.util.Base64;
 
 import dev.llmcache.autoconfigure.AskService;
 import dev.llmcache.autoconfigure.LlmCacheContexts;
-import dev.llmcache.autoconfigure.RealParts;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.Test;

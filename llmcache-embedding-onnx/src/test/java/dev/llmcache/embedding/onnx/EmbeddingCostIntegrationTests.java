@@ -6,11 +6,9 @@ import java.util.List;
 import dev.llmcache.autoconfigure.metrics.LlmCacheMetricsAutoConfiguration;
 import dev.llmcache.engine.Outcome;
 import dev.llmcache.metrics.LlmCacheStatistics;
-import dev.llmcache.test.MockOpenAiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmcache.test.RealParts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.embedding.EmbeddingResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 
@@ -26,26 +24,12 @@ class EmbeddingCostIntegrationTests {
 
 	private static final String PARAPHRASE = "What are the steps to reset my password?";
 
-	private static MockOpenAiServer server;
-
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-	}
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
 	@Test
 	void embeddingCallsAreCountedOncePerTextAndPricedAgainstTheSaving() {
-		SemanticContexts.withoutRedis(server)
+		SemanticContexts.withoutRedis(parts.server())
 			.withConfiguration(AutoConfigurations.of(LlmCacheMetricsAutoConfiguration.class))
 			// A made-up price, high enough to show in the figures.
 			.withPropertyValues("llmcache.pricing." + OnnxMiniLmEmbeddingModel.MODEL_NAME + ".input-per-million=2000")
@@ -55,7 +39,7 @@ class EmbeddingCostIntegrationTests {
 				service.ask(QUESTION);
 				service.ask(PARAPHRASE);
 				service.ask(PARAPHRASE);
-				assertThat(server.requestCount()).isEqualTo(1);
+				assertThat(parts.server().requestCount()).isEqualTo(1);
 
 				LlmCacheStatistics.NamespaceSnapshot support = statistics.snapshot().namespaces().get("support");
 				assertThat(support.count(Outcome.SEMANTIC_HIT)).isEqualTo(2);
@@ -71,7 +55,7 @@ class EmbeddingCostIntegrationTests {
 
 	@Test
 	void anUnpricedEmbeddingModelCostsNothing() {
-		SemanticContexts.withoutRedis(server)
+		SemanticContexts.withoutRedis(parts.server())
 			.withConfiguration(AutoConfigurations.of(LlmCacheMetricsAutoConfiguration.class))
 			.run(context -> {
 				SemanticAskService service = context.getBean(SemanticAskService.class);

@@ -1,7 +1,5 @@
-package dev.llmcache.autoconfigure;
+package dev.llmcache.test;
 
-import dev.llmcache.test.MockOpenAiServer;
-import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
