@@ -43,9 +43,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -66,10 +68,20 @@ public class LlmCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(LlmCacheAutoConfiguration.class);
 
+	/**
+	 * The properties as the infrastructure beans the proxy creator needs see them: bound from the
+	 * environment, not taken from the {@link LlmCacheProperties} bean, which would then be created
+	 * before the bean post-processors and miss them (Spring warns about it).
+	 */
+	static LlmCacheProperties earlyProperties(Environment environment) {
+		return Binder.get(environment).bindOrCreate("llmcache", LlmCacheProperties.class);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LlmCacheKeyGenerator llmCacheKeyGenerator(LlmCacheProperties properties) {
+	static LlmCacheKeyGenerator llmCacheKeyGenerator(Environment environment) {
+		LlmCacheProperties properties = earlyProperties(environment);
 		LlmCacheProperties.Normalize normalize = properties.getNormalize();
 		PromptNormalizer.Builder normalizer = PromptNormalizer.builder()
 			.stripUuids(normalize.isStripUuids())
@@ -86,8 +98,9 @@ public class LlmCacheAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LlmCacheOperationSource llmCacheOperationSource(LlmCacheProperties properties,
+	static LlmCacheOperationSource llmCacheOperationSource(Environment environment,
 			LlmCacheExpressionEvaluator evaluator, LlmCacheKeyGenerator keyGenerator, ListableBeanFactory beanFactory) {
+		LlmCacheProperties properties = earlyProperties(environment);
 		LlmCacheOperationSource source = new LlmCacheOperationSource(new LlmCacheDefaults(properties.getTtl(),
 				properties.getMaxTemperature(), properties.isRequirePartition()), evaluator, keyGenerator);
 		// Decided from bean definitions: proxies (and so operations) are created before the tier is.

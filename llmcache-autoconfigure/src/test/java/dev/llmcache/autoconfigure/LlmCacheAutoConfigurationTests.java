@@ -25,9 +25,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the auto-configuration creates, what it backs off from, and the mistakes it stops at startup.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LlmCacheAutoConfigurationTests {
 
 	private static MockOpenAiServer server;
@@ -56,6 +62,23 @@ class LlmCacheAutoConfigurationTests {
 	@BeforeEach
 	void reset() {
 		server.reset();
+	}
+
+	@Test
+	void noBeanIsCreatedTooEarlyForThePostProcessors(CapturedOutput output) {
+		// Micrometer's registry post-processor comes after the proxy creator, as in an application.
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class))
+			.withPropertyValues("llmcache.ttl=5m", "llmcache.normalize.patterns=order-\\d+")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				AskService service = context.getBean(AskService.class);
+				service.ask("Where is order-123?");
+				service.ask("Where is order-456?");
+				assertThat(server.requestCount()).as("the bound normalize pattern applies").isEqualTo(1);
+			});
+		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
 	}
 
 	@Test
