@@ -39,13 +39,16 @@ public final class GuardRules {
 
 	private final Set<String> directions;
 
+	private final Set<String> entities;
+
 	private GuardRules(Set<String> negations, List<Opposite> opposites, Set<String> common,
-			Map<String, String> numbers, Set<String> directions) {
+			Map<String, String> numbers, Set<String> directions, Set<String> entities) {
 		this.negations = Set.copyOf(negations);
 		this.opposites = List.copyOf(opposites);
 		this.common = Set.copyOf(common);
 		this.numbers = Map.copyOf(numbers);
 		this.directions = Set.copyOf(directions);
+		this.entities = Set.copyOf(entities);
 	}
 
 	/** The rules shipped with llmcache. */
@@ -73,6 +76,7 @@ public final class GuardRules {
 		Set<String> common = new HashSet<>();
 		Map<String, String> numbers = new HashMap<>();
 		Set<String> directions = new HashSet<>();
+		Set<String> entities = new HashSet<>();
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
 			String line;
 			int number = 0;
@@ -93,6 +97,15 @@ public final class GuardRules {
 					case "negation" -> negations.addAll(words(body));
 					case "common" -> common.addAll(words(body));
 					case "direction" -> directions.addAll(words(body));
+					case "entity" -> {
+						List<String> names = words(body);
+						for (String name : names) {
+							if (name.contains(" ")) {
+								throw malformed(source, number, "an entity is a single word, not '" + name + "'");
+							}
+						}
+						entities.addAll(names);
+					}
 					case "opposite" -> {
 						String[] poles = body.split("\\|");
 						if (poles.length != 2 || words(poles[0]).isEmpty() || words(poles[1]).isEmpty()) {
@@ -112,14 +125,14 @@ public final class GuardRules {
 						numbers.put(word, parts[1].trim());
 					}
 					default -> throw malformed(source, number,
-							"unknown kind '" + kind + "' (expected negation, opposite, common, number or direction)");
+							"unknown kind '" + kind + "' (expected negation, opposite, common, number, direction or entity)");
 				}
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("llmcache: cannot read guard rules from " + source, ex);
 		}
-		return new GuardRules(negations, opposites, common, numbers, directions);
+		return new GuardRules(negations, opposites, common, numbers, directions, entities);
 	}
 
 	private static IllegalArgumentException malformed(String source, int line, String why) {
@@ -156,6 +169,11 @@ public final class GuardRules {
 	/** Words that give the word after them a role, such as the target of "to" in "km to miles". */
 	public Set<String> directions() {
 		return this.directions;
+	}
+
+	/** Names that count as entities however they are written ("docker on ubuntu"). */
+	public Set<String> entities() {
+		return this.entities;
 	}
 
 	/**

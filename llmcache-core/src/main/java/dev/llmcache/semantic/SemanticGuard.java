@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * neither), opposite poles ({@link GuardRules.Opposite}), direction (after a
  * {@linkplain GuardRules#directions() direction word} such as "to", the two requests name each
  * other's words: "10 km to miles" and "10 miles to km"), and entity-like tokens (a capitalized
- * word that is not {@linkplain GuardRules#common() common} must appear in the other request).
+ * word that is not {@linkplain GuardRules#common() common}, or a name the rules list as an
+ * {@linkplain GuardRules#entities() entity} in any case, must appear in the other request).
  * The rules themselves are data: {@link GuardRules}.
  *
  * <p>Immutable and thread-safe.
@@ -142,8 +143,8 @@ public final class SemanticGuard {
 					|| this.rules.negations().contains(lower.replace("'", ""))) {
 				negated = true;
 			}
-			if (Character.isUpperCase(token.codePointAt(0)) && !this.rules.common().contains(lower)
-					&& !isNumberOrIdentifier(token)) {
+			if ((Character.isUpperCase(token.codePointAt(0)) && !this.rules.common().contains(lower)
+					&& !isNumberOrIdentifier(token)) || this.rules.entities().contains(lower)) {
 				entities.add(lower);
 			}
 		}

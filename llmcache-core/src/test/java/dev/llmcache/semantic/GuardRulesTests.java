@@ -68,10 +68,19 @@ class GuardRulesTests {
 	}
 
 	@Test
+	void entitiesAreSingleWordsInAnyCase() {
+		GuardRules rules = read("entity: Nginx, haproxy\n");
+		assertThat(rules.entities()).containsExactlyInAnyOrder("nginx", "haproxy");
+		assertThat(new SemanticGuard(rules).disagreement("set up nginx", "set up haproxy")).isEqualTo("entity");
+		assertThatIllegalArgumentException().isThrownBy(() -> read("entity: new york\n"))
+			.withMessage("llmcache: malformed guard rule at my-rules.txt:1: an entity is a single word, not 'new york'");
+	}
+
+	@Test
 	void anUnknownKindFailsListingTheKnownOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> read("antonym: hot | cold\n"))
 			.withMessage("llmcache: malformed guard rule at my-rules.txt:1: unknown kind 'antonym' "
-					+ "(expected negation, opposite, common, number or direction)");
+					+ "(expected negation, opposite, common, number, direction or entity)");
 	}
 
 	@Test

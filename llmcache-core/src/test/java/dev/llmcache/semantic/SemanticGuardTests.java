@@ -124,10 +124,21 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement("Convert 5 km to miles", "How many miles is 5 km?")).isNull();
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			how do i install docker on ubuntu         | how do i install docker on windows
+			best way to learn kotlin                  | best way to learn scala
+			what is the population of brazil          | what is the population of argentina
+			""")
+	void namesTheRulesListAreEntitiesInLowerCaseToo(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("entity");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("entity");
+	}
+
 	@Test
-	void lowercaseEntitiesAreNotSeen() {
-		// A known limit: without capitals a different name is just another word.
-		assertThat(this.guard.disagreement("how do i install docker on ubuntu", "how do i install docker on windows"))
+	void lowercaseNamesTheRulesDoNotListAreNotSeen() {
+		// A known limit: without capitals an unlisted name is just another word.
+		assertThat(this.guard.disagreement("how do i configure nginx as a proxy", "how do i configure haproxy as a proxy"))
 			.isNull();
 	}
 
