@@ -32,6 +32,20 @@ class LocalTierTests {
 	}
 
 	@Test
+	void expiredEntriesNeverReadAgainAreSweptOut() throws InterruptedException {
+		LocalTier tier = new LocalTier(1_000_000);
+		for (int i = 0; i < 50; i++) {
+			tier.put(key("ns", i), value("short " + i, 100, 100));
+		}
+		tier.put(key("ns", 99), value("long", 60_000, 100));
+		Thread.sleep(200);
+		tier.cleanUp();
+		assertThat(tier.estimatedSize()).isEqualTo(1);
+		assertThat(tier.weightedSize()).isEqualTo(100);
+		assertThat(tier.get(key("ns", 99)).value()).isEqualTo("long");
+	}
+
+	@Test
 	void anAlreadyExpiredEntryIsNotStored() {
 		LocalTier tier = new LocalTier(1_000_000);
 		long now = System.currentTimeMillis();
