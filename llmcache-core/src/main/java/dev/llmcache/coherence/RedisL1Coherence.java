@@ -2,6 +2,8 @@ package dev.llmcache.coherence;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.llmcache.key.CacheKey;
@@ -40,6 +42,8 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	private final RedisTier redis;
 
+	private static final long PROBE_PATIENCE_MILLIS = 10_000;
+
 	private final byte[] channel;
 
 	private final String instanceId = UUID.randomUUID().toString();
@@ -56,6 +60,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	private volatile boolean destroyed;
 
+	// Counted down when this instance receives its own probe: from then on it hears every invalidation.
+	private final CountDownLatch probeReceived = new CountDownLatch(1);
+
 	/**
 	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
@@ -70,6 +77,8 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		this.container.setRecoveryInterval(1000);
 		this.container.addMessageListener(this, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
+		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
+		cache.setLocalReadable(false);
 		this.subscriber = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
 		this.subscriber.setDaemon(true);
 		this.subscriber.start();
@@ -97,6 +106,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		try {
 			JsonNode node = this.mapper.readTree(message.getBody());
 			if (this.instanceId.equals(node.path("i").asString(""))) {
+				if ("probe".equals(node.path("op").asString(""))) {
+					this.probeReceived.countDown();
+				}
 				return;
 			}
 			String namespace = node.path("ns").asString(null);
@@ -107,6 +119,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				case "evict" -> this.cache.evictLocally(new CacheKey(namespace,
 						node.hasNonNull("p") ? node.get("p").asString() : null, node.path("h").asString("")));
 				case "clear" -> this.cache.clearNamespaceLocally(namespace);
+				case "probe" -> {
+					// Another instance checking its own subscription.
+				}
 				default -> logger.debug("llmcache: ignoring an invalidation message with an unknown operation");
 			}
 		}
@@ -142,9 +157,13 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				if (warned) {
 					logger.info("llmcache: subscribed to L1 invalidations");
 				}
+				awaitOwnProbe();
 				return;
 			}
 			catch (RuntimeException ex) {
+				// Redis is unreachable: nobody can publish an invalidation this instance would miss,
+				// and a reconnection drops L1 (see subscribeToConnectionEvents).
+				this.cache.setLocalReadable(true);
 				if (!warned) {
 					logger.warn("llmcache: cannot subscribe to L1 invalidations yet (" + ex.getMessage()
 							+ "); retrying in the background");
@@ -158,6 +177,37 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				}
 			}
 		}
+	}
+
+	/**
+	 * The container may return before Redis confirmed the subscription: publish probes until this
+	 * instance hears one, then forget what L1 took in before (it may have missed an invalidation)
+	 * and let L1 answer again.
+	 */
+	private void awaitOwnProbe() {
+		long giveUpAt = System.currentTimeMillis() + PROBE_PATIENCE_MILLIS;
+		try {
+			while (!this.destroyed) {
+				if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message("probe", "")))) {
+					// Redis does not answer: no invalidation can be missed now, and a reconnection drops L1.
+					break;
+				}
+				if (this.probeReceived.await(200, TimeUnit.MILLISECONDS)) {
+					break;
+				}
+				if (System.currentTimeMillis() >= giveUpAt) {
+					logger.warn("llmcache: subscribed to L1 invalidations but could not confirm it; L1 answers again "
+							+ "and may keep a copy another instance evicted until it expires");
+					break;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		this.cache.clearLocal();
+		this.cache.setLocalReadable(true);
 	}
 
 	private @Nullable Disposable subscribeToConnectionEvents(LettuceConnectionFactory connectionFactory) {

@@ -39,6 +39,8 @@ public final class TieredCache {
 
 	private volatile long maxValueBytes = Long.MAX_VALUE;
 
+	private volatile boolean localReadable = true;
+
 	private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
 
 	/**
@@ -72,6 +74,14 @@ public final class TieredCache {
 		return this.oversized.get();
 	}
 
+	/**
+	 * Whether L1 may answer. An instance whose L1 may be missing other instances' invalidations (it
+	 * has not yet subscribed to them) reads L2 instead; L1 is still written.
+	 */
+	public void setLocalReadable(boolean localReadable) {
+		this.localReadable = localReadable;
+	}
+
 	/** Where evictions and clears are announced to other instances; none by default. */
 	public void setBroadcaster(InvalidationBroadcaster broadcaster) {
 		this.broadcaster = broadcaster;
@@ -83,7 +93,7 @@ public final class TieredCache {
 	 */
 	public Lookup get(CacheKey key, ValueType type, boolean readL1) {
 		long localGeneration = this.localGenerations.getOrDefault(key.namespace(), 0L);
-		if (this.local != null && readL1) {
+		if (this.local != null && readL1 && this.localReadable) {
 			CachedValue value = this.local.get(key);
 			if (value != null) {
 				return new Lookup(value, Tier.L1, -1, localGeneration);
