@@ -77,7 +77,7 @@ public final class AsyncCalls {
 	/** A call whose result is a {@code CompletableFuture}. */
 	public CompletableFuture<@Nullable Object> future(CachedCall call, Supplier<CompletableFuture<?>> invoker) {
 		LlmCacheControl control = LlmCacheControl.current();
-		long start = System.nanoTime();
+		LookupSpan start = this.engine.startLookup(call);
 		CompletableFuture<Found> found;
 		try {
 			found = CompletableFuture.supplyAsync(() -> find(call, control), this.io);
@@ -105,7 +105,7 @@ public final class AsyncCalls {
 						if (shared == LocalSingleFlight.NO_SHARED_RESULT) {
 							return invokeAndStore(call, invoker, f.lookup(), start, control);
 						}
-						this.engine.notify(call, Outcome.COALESCED, null, start, 0, null);
+						this.engine.answered(call, Outcome.COALESCED, null, start, null);
 						return CompletableFuture.completedFuture(shared);
 					});
 			}
@@ -139,7 +139,7 @@ public final class AsyncCalls {
 	public Flux<Object> flux(CachedCall call, boolean chatResponses, Supplier<Flux<?>> invoker) {
 		LlmCacheControl control = LlmCacheControl.current();
 		return Flux.defer(() -> {
-			long start = System.nanoTime();
+			LookupSpan start = this.engine.startLookup(call);
 			return Mono.fromCallable(() -> find(call, control))
 				.subscribeOn(this.ioScheduler)
 				.onErrorReturn(RejectedExecutionException.class, Found.NOTHING)
@@ -162,31 +162,33 @@ public final class AsyncCalls {
 					self.set(shared);
 					Flux<Object> existing = this.streams.putIfAbsent(call.key(), shared);
 					if (existing != null) {
-						this.engine.notify(call, Outcome.COALESCED, null, start, 0, null);
+						this.engine.answered(call, Outcome.COALESCED, null, start, null);
 						return existing;
 					}
 					return shared;
-				});
+				})
+				.doOnCancel(start::abandon);
 		});
 	}
 
 	private Flux<Object> record(CachedCall call, boolean chatResponses, Supplier<Flux<?>> invoker,
-			TieredCache.@Nullable Lookup lookup, long start, LlmCacheControl control) {
+			TieredCache.@Nullable Lookup lookup, LookupSpan start, LlmCacheControl control) {
 		return Flux.defer(() -> {
 			StreamRecorder recorder = new StreamRecorder(chatResponses);
-			long lookupNanos = System.nanoTime() - start;
+			long lookupNanos = start.elapsedNanos();
+			start.end(Outcome.MISS, null, null);
 			long modelStart = System.nanoTime();
 			Mono<Object> storeWhenComplete = Mono.<Object>fromRunnable(() -> {
 				Object whole = recorder.result();
 				CachedValue stored = (whole != null && lookup != null && !control.isNoStore())
 						? this.engine.store(call, whole, lookup, control) : null;
-				this.engine.safeNotify(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
+				this.engine.deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
 						System.nanoTime() - modelStart, null));
 			}).subscribeOn(this.ioScheduler).onErrorResume(RejectedExecutionException.class, ex -> Mono.empty());
 			return invoker.get()
 				.<Object>map(chunk -> chunk)
 				.doOnNext(recorder::add)
-				.doOnError(ex -> this.engine.safeNotify(new CallEvent(call.namespace(), Outcome.ERROR, null,
+				.doOnError(ex -> this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null,
 						lookupNanos, System.nanoTime() - modelStart, null)))
 				.concatWith(storeWhenComplete);
 		});
@@ -199,15 +201,16 @@ public final class AsyncCalls {
 	}
 
 	private CompletableFuture<@Nullable Object> invokeAndStore(CachedCall call, Supplier<CompletableFuture<?>> invoker,
-			TieredCache.@Nullable Lookup lookup, long start, LlmCacheControl control) {
-		long lookupNanos = System.nanoTime() - start;
+			TieredCache.@Nullable Lookup lookup, LookupSpan start, LlmCacheControl control) {
+		long lookupNanos = start.elapsedNanos();
+		start.end(Outcome.MISS, null, null);
 		long modelStart = System.nanoTime();
 		CompletableFuture<?> upstream;
 		try {
 			upstream = invoker.get();
 		}
 		catch (RuntimeException ex) {
-			this.engine.safeNotify(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, 0, null));
+			this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, 0, null));
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (upstream == null) {
@@ -217,7 +220,7 @@ public final class AsyncCalls {
 		upstream.whenComplete((value, ex) -> {
 			long modelNanos = System.nanoTime() - modelStart;
 			if (ex != null) {
-				this.engine.safeNotify(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, modelNanos, null));
+				this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, modelNanos, null));
 				out.completeExceptionally(unwrap(ex));
 				return;
 			}
@@ -226,7 +229,7 @@ public final class AsyncCalls {
 					try {
 						CachedValue stored = (lookup != null && !control.isNoStore())
 								? this.engine.store(call, value, lookup, control) : null;
-						this.engine.safeNotify(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
+						this.engine.deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
 								modelNanos, null));
 					}
 					finally {
@@ -242,18 +245,18 @@ public final class AsyncCalls {
 	}
 
 	/** A value answered from a tier, or null on a miss (after reporting the hit). */
-	private @Nullable Object answerFromCache(CachedCall call, Found found, long start) {
+	private @Nullable Object answerFromCache(CachedCall call, Found found, LookupSpan start) {
 		TieredCache.Lookup lookup = found.lookup();
 		if (lookup != null && lookup.isHit()) {
 			CachedValue entry = lookup.value();
-			this.engine.notify(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, start, 0,
+			this.engine.answered(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, start,
 					null);
 			return entry.value();
 		}
 		SemanticTier.Match match = found.match();
 		SemanticTier tier = this.engine.semanticTier();
 		if (match != null && tier != null && !tier.isShadow()) {
-			this.engine.notify(call, Outcome.SEMANTIC_HIT, match.entry(), start, 0, match.similarity());
+			this.engine.answered(call, Outcome.SEMANTIC_HIT, match.entry(), start, match.similarity());
 			return match.entry().value();
 		}
 		return null;

@@ -94,7 +94,7 @@ public final class LlmCacheEngine {
 	 * @throws Throwable what the invoker throws, unchanged
 	 */
 	public @Nullable Object call(CachedCall call, Invoker invoker) throws Throwable {
-		LookupSpan span = LookupSpan.start(this.observations, call.namespace());
+		LookupSpan span = startLookup(call);
 		LlmCacheControl control = LlmCacheControl.current();
 		if (control.skipsReads()) {
 			TieredCache.Lookup lookup = lookup(call, false);
@@ -272,11 +272,6 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	void notify(CachedCall call, Outcome outcome, @Nullable CachedValue entry, long start, long modelNanos,
-			@Nullable Double similarity) {
-		safeNotify(new CallEvent(call.namespace(), outcome, entry, System.nanoTime() - start, modelNanos, similarity));
-	}
-
 	@Nullable SemanticQuery semanticQuery(CachedCall call, LlmCacheControl control) {
 		SemanticQuery query = call.semantic();
 		if (query == null || this.semanticTier == null || control.isSemanticOff()) {
@@ -305,15 +300,15 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	/** A synchronous call was answered from cache: its span ends with the outcome, then listeners hear of it. */
-	private void answered(CachedCall call, Outcome outcome, @Nullable CachedValue entry, LookupSpan span,
+	/** A call was answered from cache: its span ends with the outcome, then listeners hear of it. */
+	void answered(CachedCall call, Outcome outcome, @Nullable CachedValue entry, LookupSpan span,
 			@Nullable Double similarity) {
 		long lookupNanos = span.elapsedNanos();
 		span.end(outcome, entry, similarity);
 		deliver(new CallEvent(call.namespace(), outcome, entry, lookupNanos, 0, similarity));
 	}
 
-	/** Report an event whose lookup was not timed by a {@link LookupSpan} (asynchronous calls, bypasses). */
+	/** Report an event whose lookup was not timed by a {@link LookupSpan} (bypasses). */
 	void safeNotify(CallEvent event) {
 		if (!this.observations.isNoop()) {
 			observeOutcome(event);
@@ -321,7 +316,13 @@ public final class LlmCacheEngine {
 		deliver(event);
 	}
 
-	private void deliver(CallEvent event) {
+	/** The span of a call's lookup, started now. */
+	LookupSpan startLookup(CachedCall call) {
+		return LookupSpan.start(this.observations, call.namespace());
+	}
+
+	/** Tell the listeners, for an event whose lookup span was ended already. */
+	void deliver(CallEvent event) {
 		try {
 			this.listener.onCall(event);
 		}

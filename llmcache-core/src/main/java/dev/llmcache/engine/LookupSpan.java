@@ -1,5 +1,7 @@
 package dev.llmcache.engine;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import dev.llmcache.codec.CachedValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -10,17 +12,17 @@ import org.jspecify.annotations.Nullable;
  * observation started then, so that its span covers the tiers that were asked. It is ended once,
  * by the first answer: a hit, a coalesced result, or the decision to call the model (a miss).
  *
- * <p>Confined to the thread of the call it times.
+ * <p>Thread-safe: an asynchronous call may end it on another thread than the one that started it.
  */
 final class LookupSpan {
 
 	private final long startNanos;
 
-	private @Nullable Observation observation;
+	private final AtomicReference<@Nullable Observation> observation;
 
 	private LookupSpan(long startNanos, @Nullable Observation observation) {
 		this.startNanos = startNanos;
-		this.observation = observation;
+		this.observation = new AtomicReference<>(observation);
 	}
 
 	static LookupSpan start(ObservationRegistry registry, String namespace) {
@@ -41,13 +43,19 @@ final class LookupSpan {
 
 	/** Tag the span with what the cache answered and stop it; later calls do nothing. */
 	void end(Outcome outcome, @Nullable CachedValue entry, @Nullable Double similarity) {
-		Observation current = this.observation;
-		if (current == null) {
-			return;
+		Observation current = this.observation.getAndSet(null);
+		if (current != null) {
+			LlmCacheEngine.tag(current, outcome, entry, similarity);
+			current.stop();
 		}
-		this.observation = null;
-		LlmCacheEngine.tag(current, outcome, entry, similarity);
-		current.stop();
+	}
+
+	/** Stop the span without an outcome: its caller went away before the cache answered. */
+	void abandon() {
+		Observation current = this.observation.getAndSet(null);
+		if (current != null) {
+			current.stop();
+		}
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.codec.ValueType;
+import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.CachedCall;
 import dev.llmcache.engine.FlightSettings;
 import dev.llmcache.engine.LlmCacheEngine;
@@ -247,6 +248,47 @@ class LlmCacheMetricsTests {
 
 	@Test
 	void lookupSpanStartsBeforeTheTiersAreAskedAndEndsBeforeTheModelIsCalled() throws Throwable {
+		List<String> timeline = recordTimeline();
+		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
+		LlmCacheEngine engine = engine(cache);
+		ChatModel model = chatModel();
+		engine.call(call("timed", "Time me"), () -> {
+			timeline.add("model asked");
+			return model.call("Time me");
+		});
+		engine.call(call("timed", "Time me"), () -> {
+			throw new AssertionError("a hit must not call the model");
+		});
+		assertThat(timeline).containsExactly("start llmcache.lookup", "stop llmcache.lookup miss",
+				"start llmcache.model.call", "model asked", "stop llmcache.model.call", "start llmcache.lookup",
+				"stop llmcache.lookup l1_hit");
+	}
+
+	@Test
+	void anAsynchronousLookupSpanAlsoEndsBeforeTheModelIsCalled() throws Exception {
+		List<String> timeline = recordTimeline();
+		LlmCacheEngine engine = engine(new TieredCache(new LocalTier(10_000_000), null, new JsonLlmCacheSerializer(), 0));
+		java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			AsyncCalls async = new AsyncCalls(engine, io, Duration.ofSeconds(5), 0, Duration.ZERO);
+			Object first = async.future(call("async", "Later"), () -> {
+				timeline.add("model asked");
+				return java.util.concurrent.CompletableFuture.completedFuture("an answer");
+			}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+			Object second = async.future(call("async", "Later"), () -> {
+				throw new AssertionError("a hit must not call the model");
+			}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+			assertThat(second).isEqualTo(first);
+			assertThat(timeline).containsExactly("start llmcache.lookup", "stop llmcache.lookup miss", "model asked",
+					"start llmcache.lookup", "stop llmcache.lookup l1_hit");
+		}
+		finally {
+			io.shutdownNow();
+		}
+	}
+
+	/** Starts and stops of llmcache's observations, with their outcome, in order. */
+	private List<String> recordTimeline() {
 		List<String> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
 		this.observations.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
 
@@ -272,19 +314,7 @@ class LlmCacheMetricsTests {
 			}
 
 		});
-		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
-		LlmCacheEngine engine = engine(cache);
-		ChatModel model = chatModel();
-		engine.call(call("timed", "Time me"), () -> {
-			timeline.add("model asked");
-			return model.call("Time me");
-		});
-		engine.call(call("timed", "Time me"), () -> {
-			throw new AssertionError("a hit must not call the model");
-		});
-		assertThat(timeline).containsExactly("start llmcache.lookup", "stop llmcache.lookup miss",
-				"start llmcache.model.call", "model asked", "stop llmcache.model.call", "start llmcache.lookup",
-				"stop llmcache.lookup l1_hit");
+		return timeline;
 	}
 
 	private LlmCacheEngine engine(TieredCache cache) {
