@@ -16,7 +16,6 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -133,8 +132,8 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 			if (envelope.bufferedPayload == null || envelope.bufferedPayload.isNull()) {
 				throw new UndecodableEntryException("envelope has no payload");
 			}
-			try {
-				value = readPayload(envelope.bufferedPayload, type);
+			try (JsonParser tokens = this.mapper.treeAsTokens(envelope.bufferedPayload)) {
+				value = decodePayload(tokens, tokens.nextToken(), type);
 			}
 			catch (JacksonException | IllegalArgumentException ex) {
 				throw new UndecodableEntryException("payload does not fit " + type.storedName(), ex);
@@ -154,7 +153,12 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 		if (token == JsonToken.VALUE_NULL) {
 			throw new UndecodableEntryException("envelope has no payload");
 		}
-		envelope.value = switch (type.kind()) {
+		envelope.value = decodePayload(parser, token, type);
+	}
+
+	/** The payload the parser is at (its current token given), decoded as the type it was stored for. */
+	private Object decodePayload(JsonParser parser, JsonToken token, ValueType type) {
+		return switch (type.kind()) {
 			case STRING -> {
 				if (token != JsonToken.VALUE_STRING) {
 					throw new UndecodableEntryException("payload is not a string");
@@ -269,26 +273,6 @@ public class JsonLlmCacheSerializer implements LlmCacheSerializer {
 			case STRING -> this.mapper.getNodeFactory().stringNode((String) value);
 			case CHAT_RESPONSE -> writeChatResponse((ChatResponse) value);
 			case JSON -> this.mapper.valueToTree(value);
-		};
-	}
-
-	private Object readPayload(JsonNode payload, ValueType type) {
-		return switch (type.kind()) {
-			case STRING -> {
-				if (!payload.isString()) {
-					throw new UndecodableEntryException("payload is not a string");
-				}
-				yield payload.stringValue();
-			}
-			case CHAT_RESPONSE -> readChatResponse(payload);
-			case JSON -> {
-				JavaType javaType = this.mapper.getTypeFactory().constructType(type.genericType());
-				Object value = this.mapper.treeToValue(payload, javaType);
-				if (value == null) {
-					throw new UndecodableEntryException("payload decodes to null");
-				}
-				yield value;
-			}
 		};
 	}
 
