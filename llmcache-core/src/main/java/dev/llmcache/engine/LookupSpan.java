@@ -1,6 +1,6 @@
 package dev.llmcache.engine;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.llmcache.codec.CachedValue;
 import io.micrometer.observation.Observation;
@@ -18,11 +18,15 @@ final class LookupSpan {
 
 	private final long startNanos;
 
-	private final AtomicReference<@Nullable Observation> observation;
+	// A field updater rather than an AtomicReference: one object less on every cached call.
+	private static final AtomicReferenceFieldUpdater<LookupSpan, Observation> OBSERVATION = AtomicReferenceFieldUpdater
+		.newUpdater(LookupSpan.class, Observation.class, "observation");
+
+	private volatile @Nullable Observation observation;
 
 	private LookupSpan(long startNanos, @Nullable Observation observation) {
 		this.startNanos = startNanos;
-		this.observation = new AtomicReference<>(observation);
+		this.observation = observation;
 	}
 
 	static LookupSpan start(ObservationRegistry registry, String namespace) {
@@ -43,7 +47,7 @@ final class LookupSpan {
 
 	/** Tag the span with what the cache answered and stop it; later calls do nothing. */
 	void end(Outcome outcome, @Nullable CachedValue entry, @Nullable Double similarity) {
-		Observation current = this.observation.getAndSet(null);
+		Observation current = (this.observation != null) ? OBSERVATION.getAndSet(this, null) : null;
 		if (current != null) {
 			LlmCacheEngine.tag(current, outcome, entry, similarity);
 			current.stop();
@@ -52,7 +56,7 @@ final class LookupSpan {
 
 	/** Stop the span without an outcome: its caller went away before the cache answered. */
 	void abandon() {
-		Observation current = this.observation.getAndSet(null);
+		Observation current = (this.observation != null) ? OBSERVATION.getAndSet(this, null) : null;
 		if (current != null) {
 			current.stop();
 		}
