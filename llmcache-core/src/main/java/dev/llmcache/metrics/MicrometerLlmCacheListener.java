@@ -1,6 +1,5 @@
 package dev.llmcache.metrics;
 
-import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,45 +93,29 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 	@Override
 	public void embedded(String namespace, @Nullable String model, long inputTokens) {
 		String name = (model != null && !model.isEmpty()) ? model : UNKNOWN_MODEL;
-		if (inputTokens > 0) {
-			Counter.builder(EMBEDDING_TOKENS).baseUnit("tokens")
-				.description("Input tokens of the embedding calls the semantic tier made")
-				.tags("namespace", namespace, "model", name)
-				.register(this.registry)
-				.increment(inputTokens);
-		}
-		BigDecimal cost = this.pricing.costOf(model, new TokenUsage(inputTokens, 0));
-		if (cost.signum() > 0) {
-			Counter.builder(EMBEDDING_COST)
-				.description("Price of the semantic tier's embedding calls, in the currency of llmcache.pricing")
-				.tags("namespace", namespace, "model", name)
-				.register(this.registry)
-				.increment(cost.doubleValue());
-		}
+		count(EMBEDDING_TOKENS, "tokens", "Input tokens of the embedding calls the semantic tier made", inputTokens,
+				"namespace", namespace, "model", name);
+		count(EMBEDDING_COST, null, "Price of the semantic tier's embedding calls, in the currency of llmcache.pricing",
+				this.pricing.costOf(model, new TokenUsage(inputTokens, 0)).doubleValue(), "namespace", namespace,
+				"model", name);
 	}
 
 	private void saved(String namespace, CachedValue entry) {
 		TokenUsage usage = entry.usage();
 		String model = (entry.model() != null) ? entry.model() : UNKNOWN_MODEL;
-		if (usage.inputTokens() > 0) {
-			Counter.builder(TOKENS_SAVED).baseUnit("tokens").description("Tokens of the entries cache hits served")
-				.tags("namespace", namespace, "model", model, "type", "input")
-				.register(this.registry)
-				.increment(usage.inputTokens());
-		}
-		if (usage.outputTokens() > 0) {
-			Counter.builder(TOKENS_SAVED).baseUnit("tokens").description("Tokens of the entries cache hits served")
-				.tags("namespace", namespace, "model", model, "type", "output")
-				.register(this.registry)
-				.increment(usage.outputTokens());
-		}
-		BigDecimal cost = this.pricing.costOf(entry.model(), usage);
-		if (cost.signum() > 0) {
-			Counter.builder(COST_SAVED)
-				.description("Price of the tokens cache hits saved, in the currency of llmcache.pricing")
-				.tags("namespace", namespace, "model", model)
-				.register(this.registry)
-				.increment(cost.doubleValue());
+		count(TOKENS_SAVED, "tokens", "Tokens of the entries cache hits served", usage.inputTokens(), "namespace",
+				namespace, "model", model, "type", "input");
+		count(TOKENS_SAVED, "tokens", "Tokens of the entries cache hits served", usage.outputTokens(), "namespace",
+				namespace, "model", model, "type", "output");
+		count(COST_SAVED, null, "Price of the tokens cache hits saved, in the currency of llmcache.pricing",
+				this.pricing.costOf(entry.model(), usage).doubleValue(), "namespace", namespace, "model", model);
+	}
+
+	/** Add to a counter; nothing (not even the counter) for an amount that is not positive. */
+	private void count(String name, @Nullable String baseUnit, String description, double amount, String... tags) {
+		if (amount > 0) {
+			Counter.builder(name).baseUnit(baseUnit).description(description).tags(tags).register(this.registry)
+				.increment(amount);
 		}
 	}
 
