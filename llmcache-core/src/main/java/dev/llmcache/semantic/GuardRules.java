@@ -41,14 +41,17 @@ public final class GuardRules {
 
 	private final Set<String> entities;
 
+	private final Map<String, Integer> synonyms;
+
 	private GuardRules(Set<String> negations, List<Opposite> opposites, Set<String> common,
-			Map<String, String> numbers, Set<String> directions, Set<String> entities) {
+			Map<String, String> numbers, Set<String> directions, Set<String> entities, Map<String, Integer> synonyms) {
 		this.negations = Set.copyOf(negations);
 		this.opposites = List.copyOf(opposites);
 		this.common = Set.copyOf(common);
 		this.numbers = Map.copyOf(numbers);
 		this.directions = Set.copyOf(directions);
 		this.entities = Set.copyOf(entities);
+		this.synonyms = Map.copyOf(synonyms);
 	}
 
 	/** The rules shipped with llmcache. */
@@ -77,6 +80,7 @@ public final class GuardRules {
 		Map<String, String> numbers = new HashMap<>();
 		Set<String> directions = new HashSet<>();
 		Set<String> entities = new HashSet<>();
+		Map<String, Integer> synonyms = new HashMap<>();
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
 			String line;
 			int number = 0;
@@ -106,6 +110,15 @@ public final class GuardRules {
 						}
 						entities.addAll(names);
 					}
+					case "synonym" -> {
+						List<String> group = words(body);
+						if (group.size() < 2 || group.stream().anyMatch((word) -> word.contains(" "))) {
+							throw malformed(source, number, "a synonym line needs two or more single words");
+						}
+						for (String word : group) {
+							synonyms.put(word, number);
+						}
+					}
 					case "opposite" -> {
 						String[] poles = body.split("\\|");
 						if (poles.length != 2 || words(poles[0]).isEmpty() || words(poles[1]).isEmpty()) {
@@ -125,14 +138,14 @@ public final class GuardRules {
 						numbers.put(word, parts[1].trim());
 					}
 					default -> throw malformed(source, number,
-							"unknown kind '" + kind + "' (expected negation, opposite, common, number, direction or entity)");
+							"unknown kind '" + kind + "' (expected negation, opposite, common, number, direction, entity or synonym)");
 				}
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("llmcache: cannot read guard rules from " + source, ex);
 		}
-		return new GuardRules(negations, opposites, common, numbers, directions, entities);
+		return new GuardRules(negations, opposites, common, numbers, directions, entities, synonyms);
 	}
 
 	private static IllegalArgumentException malformed(String source, int line, String why) {
@@ -174,6 +187,14 @@ public final class GuardRules {
 	/** Names that count as entities however they are written ("docker on ubuntu"). */
 	public Set<String> entities() {
 		return this.entities;
+	}
+
+	/**
+	 * Words the lexicon does not know to be interchangeable but are, each mapped to the number of its
+	 * group: two words with the same number may replace each other in a request.
+	 */
+	public Map<String, Integer> synonyms() {
+		return this.synonyms;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.llmcache.semantic;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,35 +11,139 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks that two requests which embed close together also agree on the tokens that decide an
- * answer, so that "turn on dark mode" never answers "turn off dark mode" however similar their
- * embeddings are. Applied to every candidate above the threshold before a hit is served.
+ * Checks that two requests which embed close together also ask the same thing, so that "turn on
+ * dark mode" never answers "turn off dark mode" however similar their embeddings are. Applied to
+ * every candidate above the threshold before a hit is served.
  *
- * <p>The checks, in order: numbers and identifiers (exactly the same set), negation (both or
- * neither), opposite poles ({@link GuardRules.Opposite}), direction (after a
- * {@linkplain GuardRules#directions() direction word} such as "to", the two requests name each
- * other's words: "10 km to miles" and "10 miles to km"), and entity-like tokens (a capitalized
- * word that is not {@linkplain GuardRules#common() common}, or a name the rules list as an
- * {@linkplain GuardRules#entities() entity} in any case, must appear in the other request).
- * The rules themselves are data: {@link GuardRules}.
+ * <p>The checks, in order, each a rule rather than a list of examples:
+ * <ol>
+ * <li>{@code number}: the same numbers (number words and ordinals read as their value, "twice" as
+ * "2 times") and the same identifiers (tokens with digits, underscores, dots or slashes, camelCase,
+ * capitals in a row).</li>
+ * <li>{@code negation}: both negate or neither; a negating prefix counts ("unsafe" is "not safe"
+ * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows).</li>
+ * <li>{@code polarity}: no word of one request opposite to a word of the other: the rules'
+ * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form.</li>
+ * <li>{@code direction}: the same words in swapped roles ("km to miles" / "miles to km", "is A
+ * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B").</li>
+ * <li>{@code entity}: every name of one request (a capitalized word that is not a sentence-initial
+ * everyday word, a listed name, an acronym) mentioned by the other, case ignored. A mention may be
+ * written otherwise: joined or split ("Node.js" / "NodeJS", "macOS" / "Mac OS"), an acronym of words
+ * on the other side ("GDPR" / "General Data Protection Regulation", "2FA" / "two-factor
+ * authentication"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
+ * short suffix ("Postgres" / "PostgreSQL").</li>
+ * <li>{@code facet}: the same question focus when both have a strong one (who, when, where, why,
+ * "how" with an adjective: "how tall" is not "how old").</li>
+ * <li>{@code form} and {@code substitution} (the alignment rule): the content words of the two
+ * requests are aligned in order; where one request has words in place of others, those must be
+ * synonyms or inflections of each other (or the abbreviation rule above). Any other substitution
+ * ("prevent" / "treat" a migraine, "short" / "detailed" email) rejects; it is reported as
+ * {@code form} when it changes the requested output of a request for one (tone, length, language,
+ * audience, format). A word added on one side only is harmless unless it modifies the requested
+ * output (an adverb, a language, an audience). Requests that say the same thing in another
+ * structure are not substitutions and pass.</li>
+ * </ol>
+ * Case alone never changes a decision: a request in capitals or in lower case carries no name or
+ * identifier information in its case.
+ *
+ * <p>Each text is analysed once and kept (up to {@value #ANALYSES} texts), so comparing a request
+ * with its candidates costs an alignment of a few words.
  *
  * <p>Immutable and thread-safe.
  */
 public final class SemanticGuard {
 
+	static final int ANALYSES = 10_000;
+
 	// A number with thousands separators (1,000,000.5) is one token; otherwise words, identifiers.
 	private static final Pattern TOKEN = Pattern.compile("\\p{N}{1,3}(?:,\\p{N}{3})+(?:\\.\\p{N}+)?(?![\\p{L}\\p{N}])"
-			+ "|[\\p{L}\\p{N}]+(?:['’._/\\-][\\p{L}\\p{N}]+)*[+#]*");
+			+ "|[\\p{L}\\p{N}]+(?:['’._/\\-&][\\p{L}\\p{N}]+)*[+#]*");
 
-	private static final String[] SUFFIXES = { "", "s", "es", "d", "ed", "ing", "er", "est", "ly", "r", "st" };
+	/** Closed-class words: they carry the sentence's structure, not what it asks about. */
+	private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "i", "me", "my", "mine", "myself", "we",
+			"us", "our", "you", "your", "yours", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their",
+			"this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where",
+			"why", "how", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "done",
+			"have", "has", "had", "having", "can", "could", "should", "would", "will", "shall", "may", "might", "must",
+			"to", "of", "in", "on", "at", "for", "from", "by", "with", "about", "as", "into", "onto", "than", "then",
+			"so", "and", "or", "but", "if", "because", "while", "whether", "also", "just", "please", "some", "any",
+			"much", "many", "very", "really", "actually", "there's", "get", "got", "make", "let", "let's", "want",
+			"need", "way", "possible", "able", "kindly", "hey", "hi", "hello", "thanks", "someone", "something",
+			"anyone", "anything", "one", "ones", "etc", "ok", "okay", "via", "per", "like", "tell", "know", "go",
+			"until", "till", "unless", "whats", "hows");
+
+	/** Words that join two things without ordering them: "TCP and UDP" is "UDP and TCP". */
+	private static final Set<String> SYMMETRIC = Set.of("and", "or", "vs", "versus", "with", "between", "&", "nor");
+
+	/** Words that pick out a thing, not a relation between two. */
+	private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "my", "your", "our", "their", "its",
+			"his", "her", "this", "that", "these", "those", "some", "any", "each", "every");
+
+	/** Particles that make a phrasal verb with the verb before them ("turn on", "set up"). */
+	private static final Set<String> PARTICLES = Set.of("on", "off", "up", "down", "out", "in", "back", "over",
+			"away", "for");
+
+	/** Question words that fix what kind of answer is asked for. */
+	private static final Set<String> STRONG_FOCUS = Set.of("who", "whom", "whose", "when", "where", "why");
+
+	/** Words with which an acronym's expansion may be written between its initials. */
+	private static final Set<String> ACRONYM_FILLERS = Set.of("of", "and", "the", "for", "on", "in", "to", "&", "a");
+
+	private static final Map<String, String> ORDINALS = Map.of("first", "1st", "third", "3rd", "fifth", "5th",
+			"eighth", "8th", "ninth", "9th", "twelfth", "12th");
+
+	private static final Set<String> PRONOUNS_BEFORE_IS = Set.of("what", "who", "where", "when", "why", "how", "it",
+			"that", "there", "here", "he", "she", "this", "which");
 
 	private final GuardRules rules;
 
+	private final Lexicon lexicon;
+
+	private final Map<String, int[]> poleWords = new HashMap<>();
+
+	private final Map<String, List<String[]>> polePhrases = new HashMap<>();
+
+	private final Cache<String, Text> texts = Caffeine.newBuilder().maximumSize(ANALYSES).build();
+
+	/** Guards with these rules and WordNet ({@link Lexicon#wordNet()}). */
 	public SemanticGuard(GuardRules rules) {
+		this(rules, Lexicon.wordNet());
+	}
+
+	public SemanticGuard(GuardRules rules, Lexicon lexicon) {
 		this.rules = rules;
+		this.lexicon = lexicon;
+		List<GuardRules.Opposite> opposites = rules.opposites();
+		for (int i = 0; i < opposites.size(); i++) {
+			index(opposites.get(i).positive(), i, 1);
+			index(opposites.get(i).negative(), i, 2);
+		}
+	}
+
+	private void index(List<String> pole, int opposite, int side) {
+		for (String word : pole) {
+			int[] entry = { opposite, side };
+			if (word.indexOf(' ') >= 0) {
+				String[] phrase = word.split(" ");
+				this.polePhrases.computeIfAbsent(phrase[0], (k) -> new ArrayList<>())
+					.add(Arrays.copyOf(phrase, phrase.length + 1));
+				phrase = this.polePhrases.get(phrase[0]).get(this.polePhrases.get(phrase[0]).size() - 1);
+				phrase[phrase.length - 1] = opposite + ":" + side;
+			}
+			else {
+				this.poleWords.merge(word, entry, (a, b) -> {
+					int[] both = Arrays.copyOf(a, a.length + 2);
+					both[a.length] = b[0];
+					both[a.length + 1] = b[1];
+					return both;
+				});
+			}
+		}
 	}
 
 	public static SemanticGuard defaults() {
@@ -49,36 +154,8 @@ public final class SemanticGuard {
 		return this.rules;
 	}
 
-	/**
-	 * @return null when the requests agree, otherwise the kind of disagreement
-	 * ({@code "number"}, {@code "negation"}, {@code "polarity"}, {@code "direction"} or {@code "entity"})
-	 */
-	public @Nullable String disagreement(String request, String cached) {
-		Tokens a = tokens(request);
-		Tokens b = tokens(cached);
-		if (!a.numbers.equals(b.numbers)) {
-			return "number";
-		}
-		if (a.negated != b.negated) {
-			return "negation";
-		}
-		for (GuardRules.Opposite opposite : this.rules.opposites()) {
-			int poleA = poles(a, opposite);
-			int poleB = poles(b, opposite);
-			if (poleA != 0 && poleB != 0 && poleA != poleB) {
-				return "polarity";
-			}
-		}
-		for (Map.Entry<String, Set<String>> direction : a.directed.entrySet()) {
-			Set<String> other = b.directed.get(direction.getKey());
-			if (other != null && crosses(direction.getValue(), other, b) && crosses(other, direction.getValue(), a)) {
-				return "direction";
-			}
-		}
-		if (!b.words.containsAll(a.entities) || !a.words.containsAll(b.entities)) {
-			return "entity";
-		}
-		return null;
+	public Lexicon lexicon() {
+		return this.lexicon;
 	}
 
 	/** Whether the two requests agree on every rule. */
@@ -86,8 +163,319 @@ public final class SemanticGuard {
 		return disagreement(request, cached) == null;
 	}
 
-	/** Whether a word follows the direction word in one request only and is mentioned by the other. */
-	private static boolean crosses(Set<String> targets, Set<String> otherTargets, Tokens other) {
+	/**
+	 * @return null when the requests agree, otherwise the kind of disagreement ({@code "number"},
+	 * {@code "negation"}, {@code "polarity"}, {@code "direction"}, {@code "entity"}, {@code "facet"},
+	 * {@code "form"} or {@code "substitution"})
+	 */
+	public @Nullable String disagreement(String request, String cached) {
+		Text a = text(request);
+		Text b = text(cached);
+		Tok[] ta = a.tokens;
+		Tok[] tb = b.tokens;
+		// Tokens explained by a name written otherwise on the other side ("GDPR" and the words it abbreviates).
+		boolean[] usedA = new boolean[ta.length];
+		boolean[] usedB = new boolean[tb.length];
+		int unmentioned = unmentioned(a, b, usedA, usedB);
+		if ((unmentioned & 2) != 0 || !sameNumbers(ta, usedA, tb, usedB)) {
+			return "number";
+		}
+		if (a.negated != b.negated) {
+			return "negation";
+		}
+		if (opposed(a, b)) {
+			return "polarity";
+		}
+		if (directed(a, b) || swapped(a, b)) {
+			return "direction";
+		}
+		if ((unmentioned & 1) != 0) {
+			return "entity";
+		}
+		if (a.focus != null && b.focus != null && !a.focus.equals(b.focus)) {
+			return "facet";
+		}
+		return aligned(a, usedA, b, usedB);
+	}
+
+	// ---- names and identifiers
+
+	/**
+	 * Bit 1: a name of one request is not mentioned by the other; bit 2: an identifier is not. Names
+	 * written otherwise ("US" / "United States") mark the tokens involved on both sides used.
+	 */
+	private static int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
+		int[] mentionA = mentions(a, b, usedA, usedB);
+		int[] mentionB = mentions(b, a, usedB, usedA);
+		return unmentioned(a, mentionA, usedA) | unmentioned(b, mentionB, usedB);
+	}
+
+	private static int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
+		int[] mentions = new int[x.tokens.length];
+		for (int i = 0; i < x.tokens.length; i++) {
+			if ((x.tokens[i].flags & (Tok.NAME | Tok.IDENT)) != 0 && !usedX[i]) {
+				mentions[i] = mention(x, i, y, usedX, usedY);
+			}
+		}
+		return mentions;
+	}
+
+	private static int unmentioned(Text x, int[] mentions, boolean[] used) {
+		int result = 0;
+		for (int i = 0; i < x.tokens.length; i++) {
+			Tok t = x.tokens[i];
+			if ((t.flags & (Tok.NAME | Tok.IDENT)) != 0 && mentions[i] == 0 && !used[i]) {
+				result |= ((t.flags & Tok.IDENT) != 0) ? 2 : 1;
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * 0: not mentioned; 1: the same word; 2: written otherwise, and the tokens involved on both sides
+	 * are marked used (they are one name, not words to align).
+	 */
+	private static int mention(Text x, int i, Text y, boolean[] usedX, boolean[] usedY) {
+		Tok t = x.tokens[i];
+		for (Tok other : y.tokens) {
+			if (other.lower.equals(t.lower) || (!t.squashed.isEmpty() && other.squashed.equals(t.squashed))) {
+				return 1;
+			}
+		}
+		// Written joined or split: "Node.js" / "NodeJS", "Mac OS" / "macOS".
+		for (int from = Math.max(0, i - 2); from <= i; from++) {
+			StringBuilder joined = new StringBuilder();
+			for (int to = from; to < Math.min(x.tokens.length, from + 3); to++) {
+				joined.append(x.tokens[to].squashed);
+				if (to >= i && to > from && y.grams.contains(joined.toString())) {
+					for (int k = from; k <= to; k++) {
+						usedX[k] = true;
+					}
+					markGram(y, joined.toString(), usedY);
+					return 2;
+				}
+			}
+		}
+		if (expands(t, y, usedY)) {
+			usedX[i] = true;
+			return 2;
+		}
+		return 0;
+	}
+
+	private static void markGram(Text y, String gram, boolean[] usedY) {
+		for (int from = 0; from < y.tokens.length; from++) {
+			StringBuilder joined = new StringBuilder();
+			for (int to = from; to < Math.min(y.tokens.length, from + 3); to++) {
+				joined.append(y.tokens[to].squashed);
+				if (joined.toString().equals(gram)) {
+					for (int k = from; k <= to; k++) {
+						usedY[k] = true;
+					}
+					return;
+				}
+			}
+		}
+	}
+
+	/** An acronym, abbreviation, numeronym or short-suffix variant of words of {@code y}. */
+	private static boolean expands(Tok t, Text y, boolean[] usedY) {
+		String letters = t.squashed;
+		boolean acronymLike = t.upper || hasDigit(letters) || (y.caseless && letters.length() <= 5);
+		if (t.lower.indexOf('/') > 0 && acronymLike) {
+			for (String part : t.lower.split("/")) {
+				if (!acronym(part, y, usedY)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		if (acronymLike && letters.length() >= 2 && letters.length() <= 8 && acronym(letters, y, usedY)) {
+			return true;
+		}
+		Matcher numeronym = NUMERONYM.matcher(letters);
+		boolean isNumeronym = numeronym.matches();
+		for (int j = 0; j < y.tokens.length; j++) {
+			Tok w = y.tokens[j];
+			if ((w.flags & Tok.FUNCTION) != 0 || usedY[j]) {
+				continue;
+			}
+			String word = w.squashed;
+			if (t.upper && letters.length() <= 4 && isLetters(letters) && word.length() > letters.length() + 1
+					&& subsequence(letters, word)) {
+				usedY[j] = true; // "TV" / "television", "ID" / "identifier", "JS" / "javascript"
+				return true;
+			}
+			if (variant(letters, word) || variant(word, letters)) {
+				usedY[j] = true; // "postgres" / "postgresql"
+				return true;
+			}
+			if (isNumeronym && word.length() > 3 && word.charAt(0) == letters.charAt(0)
+					&& word.endsWith(numeronym.group(2))
+					&& word.length() == 1 + Integer.parseInt(numeronym.group(1)) + numeronym.group(2).length()) {
+				usedY[j] = true; // "k8s" / "kubernetes"
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** A name and the same name with up to three more letters ("postgres", "postgresql"). */
+	private static boolean variant(String shorter, String longer) {
+		return shorter.length() >= 5 && longer.length() > shorter.length() && longer.length() - shorter.length() <= 3
+				&& longer.startsWith(shorter);
+	}
+
+	private static final Pattern NUMERONYM = Pattern.compile("[a-z](\\d{1,2})([a-z]{1,2})");
+
+	private static boolean isLetters(String s) {
+		for (int i = 0; i < s.length(); i++) {
+			if (!Character.isLetter(s.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Whether {@code short} starts {@code word} and its letters come in order in it. */
+	private static boolean subsequence(String abbreviation, String word) {
+		if (word.charAt(0) != abbreviation.charAt(0)) {
+			return false;
+		}
+		int k = 1;
+		for (int i = 1; i < word.length() && k < abbreviation.length(); i++) {
+			if (word.charAt(i) == abbreviation.charAt(k)) {
+				k++;
+			}
+		}
+		return k == abbreviation.length();
+	}
+
+	/** Initials (digits: number words) of consecutive words of {@code y}, fillers allowed between. */
+	private static boolean acronym(String letters, Text y, boolean[] usedY) {
+		for (int start = 0; start < y.tokens.length; start++) {
+			int k = 0;
+			int j = start;
+			int words = 0;
+			while (j < y.tokens.length && k < letters.length()) {
+				Tok w = y.tokens[j];
+				char c = letters.charAt(k);
+				String initials = w.initials;
+				if (Character.isDigit(c)) {
+					int end = k;
+					while (end < letters.length() && Character.isDigit(letters.charAt(end))) {
+						end++;
+					}
+					if (letters.substring(k, end).equals(w.value)) {
+						k = end;
+						words++;
+						j++;
+						continue;
+					}
+				}
+				else if (!initials.isEmpty() && letters.startsWith(initials, k) && w.lower.length() > 1) {
+					k += initials.length();
+					words++;
+					j++;
+					continue;
+				}
+				else if (!initials.isEmpty() && initials.charAt(0) == c && w.lower.length() > 1) {
+					k++;
+					words++;
+					j++;
+					continue;
+				}
+				if (words > 0 && ACRONYM_FILLERS.contains(w.lower)) {
+					j++;
+					continue;
+				}
+				break;
+			}
+			if (k == letters.length() && words >= 2) {
+				for (int u = start; u < j; u++) {
+					usedY[u] = true;
+				}
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// ---- numbers
+
+	private static boolean sameNumbers(Tok[] a, boolean[] usedA, Tok[] b, boolean[] usedB) {
+		return numbers(a, usedA).equals(numbers(b, usedB));
+	}
+
+	private static Set<String> numbers(Tok[] tokens, boolean[] used) {
+		Set<String> numbers = null;
+		for (int i = 0; i < tokens.length; i++) {
+			if (tokens[i].value != null && !used[i]) {
+				if (numbers == null) {
+					numbers = new HashSet<>(4);
+				}
+				numbers.add(tokens[i].value);
+			}
+		}
+		return (numbers != null) ? numbers : Set.of();
+	}
+
+	// ---- polarity
+
+	private boolean opposed(Text a, Text b) {
+		for (int i = 0; i < a.poles.length; i++) {
+			int pa = a.poles[i];
+			int pb = b.poles[i];
+			if (pa != 0 && pb != 0 && pa != pb) {
+				return true;
+			}
+		}
+		for (Tok x : a.tokens) {
+			if ((x.flags & Tok.CONTENT) == 0 || x.entry.antonyms().isEmpty()) {
+				continue;
+			}
+			for (Tok y : b.tokens) {
+				if ((y.flags & Tok.CONTENT) != 0 && x.entry.antonym(y.entry) && !has(a, y) && !has(b, x)) {
+					return true;
+				}
+			}
+		}
+		for (Tok y : b.tokens) {
+			if ((y.flags & Tok.CONTENT) == 0 || y.entry.antonyms().isEmpty()) {
+				continue;
+			}
+			for (Tok x : a.tokens) {
+				if ((x.flags & Tok.CONTENT) != 0 && y.entry.antonym(x.entry) && !has(a, y) && !has(b, x)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean has(Text text, Tok word) {
+		for (Tok t : text.tokens) {
+			if (t.lower.equals(word.lower) || ((t.flags & Tok.CONTENT) != 0 && t.entry.sameLemma(word.entry))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// ---- direction
+
+	/** The rules' direction words ("to", "than") followed by words the other request has elsewhere. */
+	private boolean directed(Text a, Text b) {
+		for (Map.Entry<String, Set<String>> direction : a.directed.entrySet()) {
+			Set<String> other = b.directed.get(direction.getKey());
+			if (other != null && crosses(direction.getValue(), other, b) && crosses(other, direction.getValue(), a)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean crosses(Set<String> targets, Set<String> otherTargets, Text other) {
 		for (String target : targets) {
 			if (!otherTargets.contains(target) && other.words.contains(target)) {
 				return true;
@@ -96,72 +484,539 @@ public final class SemanticGuard {
 		return false;
 	}
 
-	/** Bit 1: mentions the positive pole; bit 2: the negative one. */
-	private static int poles(Tokens tokens, GuardRules.Opposite opposite) {
-		int poles = 0;
-		for (String word : opposite.positive()) {
-			if (tokens.mentions(word)) {
-				poles |= 1;
-				break;
+	/**
+	 * Two content words in one order in {@code a} and the other in {@code b}, with a word in common
+	 * between them on both sides that does not join symmetrically ("euros is 100 dollars").
+	 */
+	private static boolean swapped(Text a, Text b) {
+		Tok[] ta = a.tokens;
+		Tok[] tb = b.tokens;
+		for (int i = 0; i < ta.length; i++) {
+			if ((ta[i].flags & Tok.CONTENT) == 0) {
+				continue;
+			}
+			int bi = first(tb, ta[i].lower);
+			if (bi < 0) {
+				continue;
+			}
+			for (int j = i + 1; j < ta.length; j++) {
+				if ((ta[j].flags & Tok.CONTENT) == 0 || ta[j].lower.equals(ta[i].lower)) {
+					continue;
+				}
+				int bj = first(tb, ta[j].lower);
+				if (bj < 0 || bj >= bi || first(ta, ta[j].lower) != j) {
+					continue;
+				}
+				if (sharedRelation(ta, i, j, tb, bj, bi)) {
+					return true;
+				}
 			}
 		}
-		for (String word : opposite.negative()) {
-			if (tokens.mentions(word)) {
-				poles |= 2;
-				break;
-			}
-		}
-		return poles;
+		return false;
 	}
 
-	private Tokens tokens(String text) {
-		List<String> original = new ArrayList<>();
-		Matcher matcher = TOKEN.matcher(text);
-		while (matcher.find()) {
-			original.add(matcher.group());
+	private static int first(Tok[] tokens, String lower) {
+		for (int i = 0; i < tokens.length; i++) {
+			if (tokens[i].lower.equals(lower)) {
+				return i;
+			}
 		}
-		Set<String> words = new HashSet<>();
-		Set<String> numbers = new HashSet<>();
-		Set<String> entities = new HashSet<>();
-		StringBuilder joined = new StringBuilder(" ");
+		return -1;
+	}
+
+	private static boolean sharedRelation(Tok[] a, int fromA, int toA, Tok[] b, int fromB, int toB) {
+		boolean shared = false;
+		for (int i = fromA + 1; i < toA; i++) {
+			if (SYMMETRIC.contains(a[i].lower)) {
+				return false;
+			}
+			for (int j = fromB + 1; j < toB; j++) {
+				if (SYMMETRIC.contains(b[j].lower)) {
+					return false;
+				}
+				if (a[i].lower.equals(b[j].lower) && a[i].value == null && !DETERMINERS.contains(a[i].lower)) {
+					shared = true;
+				}
+			}
+		}
+		return shared;
+	}
+
+	// ---- alignment
+
+	private @Nullable String aligned(Text a, boolean[] usedA, Text b, boolean[] usedB) {
+		int[] ca = content(a, usedA);
+		int[] cb = content(b, usedB);
+		int n = ca.length;
+		int m = cb.length;
+		int[] lcs = new int[(n + 1) * (m + 1)];
+		for (int i = n - 1; i >= 0; i--) {
+			for (int j = m - 1; j >= 0; j--) {
+				lcs[i * (m + 1) + j] = same(a.tokens[ca[i]], b.tokens[cb[j]]) ? 1 + lcs[(i + 1) * (m + 1) + j + 1]
+						: Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+			}
+		}
+		// Which content words are aligned, and in which gap between aligned words the others are.
+		boolean[] matchedA = new boolean[n];
+		boolean[] matchedB = new boolean[m];
+		int[] gapOfA = new int[n];
+		int[] gapOfB = new int[m];
+		int gap = 0;
+		int i = 0;
+		int j = 0;
+		while (i < n || j < m) {
+			if (i < n && j < m && same(a.tokens[ca[i]], b.tokens[cb[j]])
+					&& lcs[i * (m + 1) + j] == 1 + lcs[(i + 1) * (m + 1) + j + 1]) {
+				matchedA[i++] = true;
+				matchedB[j++] = true;
+				gap++;
+			}
+			else if (j >= m || (i < n && lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1])) {
+				gapOfA[i++] = gap;
+			}
+			else {
+				gapOfB[j++] = gap;
+			}
+		}
+		boolean output = a.output || b.output;
+		String verdict = null;
+		for (int g = 0; g <= gap; g++) {
+			List<Tok> onlyA = rest(a, ca, matchedA, gapOfA, g, b, cb, matchedB);
+			List<Tok> onlyB = rest(b, cb, matchedB, gapOfB, g, a, ca, matchedA);
+			if (onlyA.isEmpty() && onlyB.isEmpty()) {
+				continue;
+			}
+			String found = gap(a, onlyA, b, onlyB, output, lcs[0] == 0);
+			if (found != null && (verdict == null || found.equals("form"))) {
+				verdict = found;
+			}
+		}
+		return verdict;
+	}
+
+	/** Verdict on the words of both requests in one gap of the alignment (between the same aligned words). */
+	private @Nullable String gap(Text a, List<Tok> onlyA, Text b, List<Tok> onlyB, boolean output, boolean disjoint) {
+		for (int x = onlyA.size() - 1; x >= 0; x--) {
+			for (int y = onlyB.size() - 1; y >= 0; y--) {
+				if (interchangeable(onlyA.get(x), onlyB.get(y))) {
+					onlyA.remove(x);
+					onlyB.remove(y);
+					break;
+				}
+			}
+		}
+		if (output && (addedForm(a, onlyA) || addedForm(b, onlyB))) {
+			return "form";
+		}
+		if (onlyA.isEmpty() || onlyB.isEmpty()) {
+			return null; // words added on one side: detail, not another request
+		}
+		if (units(onlyA) == 1 && units(onlyB) == 1) {
+			return (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) ? "form" : "substitution";
+		}
+		// Nothing in common at all: not a paraphrase of the same request.
+		return disjoint ? "substitution" : null;
+	}
+
+	/** Adjacent words count as one ("New York", "email address"). */
+	private static int units(List<Tok> words) {
+		int units = 0;
+		Tok previous = null;
+		for (Tok t : words) {
+			if (previous == null || previous.index + 1 != t.index) {
+				units++;
+			}
+			previous = t;
+		}
+		return units;
+	}
+
+	/**
+	 * Unaligned content words of gap {@code g} of {@code x} that the other request does not have
+	 * unaligned elsewhere (a word that only moved is no change).
+	 */
+	private static List<Tok> rest(Text x, int[] content, boolean[] matched, int[] gapOf, int g, Text other,
+			int[] otherContent, boolean[] otherMatched) {
+		List<Tok> rest = new ArrayList<>(2);
+		for (int k = 0; k < content.length; k++) {
+			if (matched[k] || gapOf[k] != g) {
+				continue;
+			}
+			Tok t = x.tokens[content[k]];
+			boolean moved = false;
+			for (int o = 0; o < otherContent.length && !moved; o++) {
+				moved = !otherMatched[o] && same(t, other.tokens[otherContent[o]]);
+			}
+			if (!moved) {
+				rest.add(t);
+			}
+		}
+		return rest;
+	}
+
+	private boolean interchangeable(Tok x, Tok y) {
+		if (x.pole >= 0 && x.pole == y.pole) {
+			return true; // one pole of the rules: "turn on", "enable"
+		}
+		if (x.entry.synonym(y.entry) || x.entry.broaderOrNarrower(y.entry)) {
+			return true;
+		}
+		if (x.phrasal != null && (x.phrasal.synonym(y.entry) || x.phrasal.broaderOrNarrower(y.entry))) {
+			return true;
+		}
+		if (y.phrasal != null && (y.phrasal.synonym(x.entry) || y.phrasal.broaderOrNarrower(x.entry))) {
+			return true;
+		}
+		if (truncated(x, y) || truncated(y, x)) {
+			return true;
+		}
+		Integer gx = this.rules.synonyms().get(x.lower);
+		return gx != null && gx.equals(this.rules.synonyms().get(y.lower));
+	}
+
+	/** "dicts" / "dictionaries", "repo" / "repository": a clipped word the lexicon does not know. */
+	private static boolean truncated(Tok shorter, Tok longer) {
+		String clipped = shorter.lower.endsWith("s") ? shorter.lower.substring(0, shorter.lower.length() - 1)
+				: shorter.lower;
+		return clipped.length() >= 3 && longer.lower.length() > clipped.length() + 1
+				&& longer.lower.startsWith(clipped) && !shorter.entry.known();
+	}
+
+	/** An added word that modifies the requested output: manner, language, audience. */
+	private static boolean addedForm(Text text, List<Tok> words) {
+		for (Tok t : words) {
+			Lexicon.Entry e = t.entry;
+			if (e.is(Lexicon.Entry.ADVERB) && !e.is(Lexicon.Entry.ADJECTIVE) && !e.is(Lexicon.Entry.NOUN)
+					&& !e.is(Lexicon.Entry.VERB)) {
+				return true; // "briefly", "simply"
+			}
+			String before = previousWord(text, t.index);
+			if (e.is(Lexicon.Entry.LANGUAGE) && ("in".equals(before) || "into".equals(before))) {
+				return true;
+			}
+			if (e.is(Lexicon.Entry.PERSON) && ("to".equals(before) || "for".equals(before))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The word before a token, articles skipped. */
+	private static @Nullable String previousWord(Text text, int index) {
+		for (int k = index - 1; k >= 0; k--) {
+			String word = text.tokens[k].lower;
+			if (!word.equals("a") && !word.equals("an") && !word.equals("the")) {
+				return word;
+			}
+		}
+		return null;
+	}
+
+	/** A word that can describe how an output is written: tone, length, language, audience. */
+	private static boolean modifier(Text text, Tok t) {
+		Lexicon.Entry e = t.entry;
+		String before = previousWord(text, t.index);
+		return e.is(Lexicon.Entry.ADJECTIVE) || (e.is(Lexicon.Entry.ADVERB) && !e.is(Lexicon.Entry.VERB))
+				|| (e.is(Lexicon.Entry.LANGUAGE) && ("in".equals(before) || "into".equals(before)))
+				|| (e.is(Lexicon.Entry.PERSON) && ("to".equals(before) || "for".equals(before)));
+	}
+
+	private static boolean same(Tok x, Tok y) {
+		return x.lower.equals(y.lower) || x.squashed.equals(y.squashed) || x.entry.sameLemma(y.entry);
+	}
+
+	private static int[] content(Text text, boolean[] used) {
+		// Function words, used name tokens and numbers (compared already) are not aligned.
+		int[] content = new int[text.tokens.length];
+		int n = 0;
+		for (int i = 0; i < text.tokens.length; i++) {
+			if ((text.tokens[i].flags & Tok.CONTENT) != 0 && !used[i] && text.tokens[i].value == null) {
+				content[n++] = i;
+			}
+		}
+		return Arrays.copyOf(content, n);
+	}
+
+	// ---- analysis of one text
+
+	private Text text(String text) {
+		return this.texts.get(text, this::analyse);
+	}
+
+	private Text analyse(String text) {
+		List<Tok> tokens = new ArrayList<>();
+		Matcher matcher = TOKEN.matcher(text.replace('’', '\''));
+		int letterTokens = 0;
+		int upperTokens = 0;
+		boolean anyUpper = false;
+		while (matcher.find()) {
+			String token = matcher.group();
+			split(token, tokens);
+		}
+		for (Tok t : tokens) {
+			if (isLetters(t.original) && t.original.length() >= 2) {
+				letterTokens++;
+				if (t.original.equals(t.original.toUpperCase(Locale.ROOT))) {
+					upperTokens++;
+				}
+			}
+			anyUpper |= !t.original.equals(t.lower);
+		}
+		// All capitals, or no capital at all: case says nothing about names.
+		boolean caseless = !anyUpper || (letterTokens >= 3 && upperTokens * 10 >= letterTokens * 7);
+		List<Tok> expanded = new ArrayList<>(tokens.size() + 2);
+		for (int i = 0; i < tokens.size(); i++) {
+			Tok t = tokens.get(i);
+			Tok negated = negatingPrefix(t);
+			if (negated != null) {
+				expanded.add(Tok.synthetic("not", this.lexicon));
+				t = negated;
+			}
+			expanded.add(t);
+		}
+		Tok[] toks = expanded.toArray(new Tok[0]);
 		boolean negated = false;
-		List<String> lowered = new ArrayList<>(original.size());
-		for (String token : original) {
-			String lower = stripPossessive(token.toLowerCase(Locale.ROOT).replace('’', '\''));
-			lowered.add(lower);
-			words.add(lower);
-			words.add(lower.replace("'", ""));
-			joined.append(lower).append(' ');
-			String number = this.rules.numbers().get(lower);
-			if (number != null) {
-				numbers.add(number);
-			}
-			else if (isNumberOrIdentifier(token)) {
-				numbers.add(lower.replace(",", ""));
-			}
-			if (lower.endsWith("n't") || this.rules.negations().contains(lower)
-					|| this.rules.negations().contains(lower.replace("'", ""))) {
+		Set<String> words = new HashSet<>();
+		Set<String> grams = new HashSet<>();
+		int[] poles = new int[this.rules.opposites().size()];
+		for (int i = 0; i < toks.length; i++) {
+			Tok t = toks[i];
+			words.add(t.lower);
+			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
+					|| "non".equals(t.lower)) {
+				t.flags |= Tok.NEGATION;
 				negated = true;
 			}
-			if ((Character.isUpperCase(token.codePointAt(0)) && !this.rules.common().contains(lower)
-					&& !isNumberOrIdentifier(token)) || this.rules.entities().contains(lower)) {
-				entities.add(lower);
+			number(toks, i);
+			if (FUNCTION_WORDS.contains(t.lower) || (t.flags & (Tok.NEGATION | Tok.FUNCTION)) != 0) {
+				t.flags |= Tok.FUNCTION;
+			}
+			else {
+				t.flags |= Tok.CONTENT;
+			}
+			if (i == 0) {
+				t.flags |= Tok.INITIAL;
+			}
+			if (t.value == null && identifier(t, caseless)) {
+				t.flags |= Tok.IDENT;
+			}
+			else if (t.value == null && (this.rules.entities().contains(t.lower) || (!caseless && isName(t, i)))) {
+				t.flags |= Tok.NAME;
+			}
+			poles(toks, i, poles);
+		}
+		for (int i = 0; i < toks.length; i++) {
+			toks[i].index = i;
+			if (i + 1 < toks.length && (toks[i].flags & Tok.CONTENT) != 0 && PARTICLES.contains(toks[i + 1].lower)
+					&& toks[i].entry.is(Lexicon.Entry.VERB)) {
+				Lexicon.Entry phrasal = this.lexicon.lookup(toks[i].lower + " " + toks[i + 1].lower);
+				if (phrasal.known()) {
+					toks[i].phrasal = phrasal;
+				}
+			}
+			StringBuilder joined = new StringBuilder();
+			for (int k = i; k < Math.min(toks.length, i + 3); k++) {
+				joined.append(toks[k].squashed);
+				grams.add(joined.toString());
 			}
 		}
-		return new Tokens(words, numbers, entities, negated, joined.toString(), directed(lowered));
+		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks));
+	}
+
+	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */
+	private void split(String token, List<Tok> into) {
+		String lower = token.toLowerCase(Locale.ROOT);
+		int apostrophe = lower.indexOf('\'');
+		if (apostrophe > 0) {
+			String rest = lower.substring(apostrophe);
+			String base = token.substring(0, apostrophe);
+			if (rest.equals("'t") && lower.endsWith("n't")) {
+				String stem = token.substring(0, apostrophe - 1);
+				String stemLower = stem.toLowerCase(Locale.ROOT);
+				stem = switch (stemLower) {
+					case "ca" -> "can";
+					case "wo" -> "will";
+					case "sha" -> "shall";
+					default -> stem;
+				};
+				into.add(new Tok(stem, this.lexicon));
+				into.add(Tok.synthetic("not", this.lexicon));
+				return;
+			}
+			String expansion = switch (rest) {
+				case "'s" -> PRONOUNS_BEFORE_IS.contains(base.toLowerCase(Locale.ROOT)) ? "is" : "";
+				case "'re" -> "are";
+				case "'ve" -> "have";
+				case "'ll" -> "will";
+				case "'d" -> "would";
+				case "'m" -> "am";
+				case "'" -> "";
+				default -> null;
+			};
+			if (expansion != null) {
+				into.add(new Tok(base, this.lexicon));
+				if (!expansion.isEmpty()) {
+					into.add(Tok.synthetic(expansion, this.lexicon));
+				}
+				return;
+			}
+		}
+		if (token.indexOf('-') > 0 && !hasDigit(token)) {
+			for (String part : token.split("-")) {
+				if (!part.isEmpty()) {
+					into.add(new Tok(part, this.lexicon));
+				}
+			}
+			return;
+		}
+		into.add(new Tok(token, this.lexicon));
+	}
+
+	/** "unsafe": the word "safe" negated, when the lexicon relates the two. */
+	private @Nullable Tok negatingPrefix(Tok t) {
+		String word = t.lower;
+		if (word.length() < 5 || !isLetters(word)) {
+			return null;
+		}
+		for (String prefix : new String[] { "non", "un", "in", "im", "il", "ir", "dis", "a" }) {
+			if (!word.startsWith(prefix) || word.length() - prefix.length() < 3) {
+				continue;
+			}
+			String stem = word.substring(prefix.length());
+			Lexicon.Entry stemEntry = this.lexicon.lookup(stem);
+			if (!stemEntry.known()) {
+				continue;
+			}
+			if (t.entry.known() && !t.entry.is(Lexicon.Entry.ADJECTIVE)) {
+				return null; // "disorder", "invention": a noun or verb of its own, not a negated word
+			}
+			boolean opposite = t.entry.antonym(stemEntry);
+			boolean open = (prefix.equals("un") || prefix.equals("non")) && stem.length() >= 4
+					&& (!t.entry.known() || opposite);
+			if (opposite || open) {
+				return new Tok(t.original.substring(prefix.length()), this.lexicon);
+			}
+		}
+		return null;
+	}
+
+	/** A number's value: digits, number words, ordinals, "N times" as "Nx". */
+	private void number(Tok[] toks, int i) {
+		Tok t = toks[i];
+		String lower = t.lower;
+		String value = null;
+		if (NUMBER.matcher(lower).matches()) {
+			value = lower.replace(",", "");
+		}
+		else if (ORDINAL.matcher(lower).matches()) {
+			value = lower;
+		}
+		else if (this.rules.numbers().containsKey(lower)) {
+			value = this.rules.numbers().get(lower);
+		}
+		else if (ORDINALS.containsKey(lower)) {
+			value = ORDINALS.get(lower);
+		}
+		else if (lower.endsWith("th") && lower.length() > 4) {
+			String cardinal = lower.endsWith("ieth") ? lower.substring(0, lower.length() - 4) + "y"
+					: lower.substring(0, lower.length() - 2);
+			String number = this.rules.numbers().get(cardinal);
+			if (number != null && NUMBER.matcher(number).matches()) {
+				value = number + "th";
+			}
+		}
+		else if (lower.equals("times") && i > 0 && toks[i - 1].value != null && !toks[i - 1].value.endsWith("x")) {
+			toks[i - 1].value = toks[i - 1].value + "x";
+			t.flags |= Tok.FUNCTION;
+		}
+		if (value != null && ORDINAL.matcher(value).matches()) {
+			value = value.replaceAll("(st|nd|rd|th)$", "th");
+		}
+		t.value = value;
+	}
+
+	private static final Pattern NUMBER = Pattern.compile("\\d[\\d,]*(?:\\.\\d+)?");
+
+	private static final Pattern ORDINAL = Pattern.compile("\\d+(?:st|nd|rd|th)");
+
+	private static boolean hasDigit(String s) {
+		for (int i = 0; i < s.length(); i++) {
+			if (Character.isDigit(s.charAt(i))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** An identifier by shape; capitals count only when the text uses case. */
+	private static boolean identifier(Tok t, boolean caseless) {
+		String token = t.original;
+		if (!caseless) {
+			return isNumberOrIdentifier(token);
+		}
+		for (int i = 0; i < token.length(); i++) {
+			char c = token.charAt(i);
+			if (Character.isDigit(c) || c == '_' || ((c == '.' || c == '/') && i > 0 && i < token.length() - 1)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** A capitalized word that is not common, not a function word, nor an everyday word starting a sentence. */
+	private boolean isName(Tok t, int position) {
+		if (!Character.isUpperCase(t.original.codePointAt(0)) || (t.flags & Tok.FUNCTION) != 0
+				|| this.rules.common().contains(t.lower)) {
+			return false;
+		}
+		return position > 0 || !t.entry.is(Lexicon.Entry.COMMON);
+	}
+
+	private void poles(Tok[] toks, int i, int[] poles) {
+		Tok t = toks[i];
+		for (String lemma : t.entry.lemmas()) {
+			int[] entry = this.poleWords.get(lemma);
+			if (entry != null) {
+				for (int k = 0; k < entry.length; k += 2) {
+					poles[entry[k]] |= entry[k + 1];
+					t.pole = entry[k] * 2 + entry[k + 1];
+				}
+			}
+		}
+		List<String[]> phrases = this.polePhrases.get(t.lower);
+		if (phrases != null) {
+			for (String[] phrase : phrases) {
+				int length = phrase.length - 1;
+				if (i + length > toks.length) {
+					continue;
+				}
+				boolean matches = true;
+				for (int k = 1; k < length && matches; k++) {
+					matches = toks[i + k].lower.equals(phrase[k]) || toks[i + k].entry.lemmas().contains(phrase[k]);
+				}
+				if (matches) {
+					String[] target = phrase[length].split(":");
+					poles[Integer.parseInt(target[0])] |= Integer.parseInt(target[1]);
+					t.pole = Integer.parseInt(target[0]) * 2 + Integer.parseInt(target[1]);
+				}
+			}
+		}
 	}
 
 	/** For each direction word, the words that follow it, skipping common words ("to the city": city). */
-	private Map<String, Set<String>> directed(List<String> lowered) {
-		Map<String, Set<String>> directed = new HashMap<>();
-		for (int i = 0; i < lowered.size(); i++) {
-			if (!this.rules.directions().contains(lowered.get(i))) {
+	private Map<String, Set<String>> directed(Tok[] toks) {
+		Map<String, Set<String>> directed = Map.of();
+		for (int i = 0; i < toks.length; i++) {
+			if (!this.rules.directions().contains(toks[i].lower)) {
 				continue;
 			}
-			for (int j = i + 1; j < lowered.size(); j++) {
-				String next = lowered.get(j);
+			for (int j = i + 1; j < toks.length; j++) {
+				String next = toks[j].lower;
 				if (!this.rules.common().contains(next) && !this.rules.directions().contains(next)) {
-					directed.computeIfAbsent(lowered.get(i), d -> new HashSet<>()).add(next);
+					if (directed.isEmpty()) {
+						directed = new HashMap<>();
+					}
+					directed.computeIfAbsent(toks[i].lower, (d) -> new HashSet<>()).add(next);
 					break;
 				}
 			}
@@ -169,11 +1024,37 @@ public final class SemanticGuard {
 		return directed;
 	}
 
-	private static String stripPossessive(String token) {
-		if (token.endsWith("'s") && token.length() > 2) {
-			return token.substring(0, token.length() - 2);
+	/** Who, when, where, why, or "how" with the adjective or adverb it asks about ("how tall"). */
+	private static @Nullable String focus(Tok[] toks) {
+		for (int i = 0; i < toks.length; i++) {
+			String word = toks[i].lower;
+			if (STRONG_FOCUS.contains(word)) {
+				return word.startsWith("who") ? "who" : word;
+			}
+			if (word.equals("how") && i + 1 < toks.length) {
+				Tok next = toks[i + 1];
+				if (next.lower.equals("much") || next.lower.equals("many")) {
+					return "how much";
+				}
+				boolean asked = i + 2 >= toks.length || (toks[i + 2].flags & Tok.FUNCTION) != 0;
+				if ((next.flags & Tok.FUNCTION) == 0 && asked
+						&& (next.entry.is(Lexicon.Entry.ADJECTIVE) || next.entry.is(Lexicon.Entry.ADVERB))) {
+					return "how " + next.lower;
+				}
+				return "how";
+			}
 		}
-		return token.endsWith("'") ? token.substring(0, token.length() - 1) : token;
+		return null;
+	}
+
+	/** Whether the request asks for a written output: its first content word is "explain", "write", "summarize"... */
+	private static boolean output(Tok[] toks) {
+		for (Tok t : toks) {
+			if ((t.flags & Tok.CONTENT) != 0) {
+				return t.entry.is(Lexicon.Entry.OUTPUT_VERB);
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -204,20 +1085,86 @@ public final class SemanticGuard {
 		return false;
 	}
 
-	private record Tokens(Set<String> words, Set<String> numbers, Set<String> entities, boolean negated,
-			String joined, Map<String, Set<String>> directed) {
+	/** One analysed text. Immutable once built (its tokens' flags are only read afterwards). */
+	private record Text(Tok[] tokens, boolean negated, boolean caseless, Set<String> words, Set<String> grams, int[] poles,
+			Map<String, Set<String>> directed, @Nullable String focus, boolean output) {
+	}
 
-		boolean mentions(String word) {
-			if (word.indexOf(' ') >= 0) {
-				return this.joined.contains(" " + word + " ");
-			}
-			for (String suffix : SUFFIXES) {
-				if (this.words.contains(word + suffix)) {
-					return true;
+	/** One token of a text. */
+	private static final class Tok {
+
+		static final int FUNCTION = 1;
+
+		static final int CONTENT = 2;
+
+		static final int NEGATION = 4;
+
+		static final int NAME = 8;
+
+		static final int IDENT = 16;
+
+		static final int INITIAL = 32;
+
+		final String original;
+
+		final String lower;
+
+		/** Letters and digits only, lower case: "node.js" and "nodejs" are one name. */
+		final String squashed;
+
+		/** Initials: one letter, or one per capitalized part of a camelCase word ("PlayStation": ps). */
+		final String initials;
+
+		final boolean upper;
+
+		final Lexicon.Entry entry;
+
+		@Nullable String value;
+
+		int flags;
+
+		/** Position in its text. */
+		int index;
+
+		/** The opposite pole this word (or the phrase it starts) belongs to, -1 for none. */
+		int pole = -1;
+
+		/** The phrasal verb this word makes with the particle after it ("turn on"), when the lexicon knows one. */
+		Lexicon.@Nullable Entry phrasal;
+
+		Tok(String original, Lexicon lexicon) {
+			this.original = original;
+			this.lower = original.toLowerCase(Locale.ROOT);
+			StringBuilder squashed = new StringBuilder(this.lower.length());
+			StringBuilder initials = new StringBuilder(2);
+			for (int i = 0; i < original.length(); i++) {
+				char c = original.charAt(i);
+				if (Character.isLetterOrDigit(c)) {
+					squashed.append(Character.toLowerCase(c));
+					if (Character.isLetter(c) && (initials.isEmpty() || (Character.isUpperCase(c) && i > 0
+							&& Character.isLowerCase(original.charAt(i - 1))))) {
+						initials.append(Character.toLowerCase(c));
+					}
 				}
 			}
-			// "lose" -> "losing", "close" -> "closing"
-			return word.endsWith("e") && this.words.contains(word.substring(0, word.length() - 1) + "ing");
+			this.squashed = squashed.toString();
+			this.initials = initials.toString();
+			this.upper = original.length() >= 2 && original.equals(original.toUpperCase(Locale.ROOT))
+					&& !original.equals(this.lower);
+			this.entry = lexicon.lookup(isWord(this.lower) ? this.lower : this.squashed);
+		}
+
+		static Tok synthetic(String word, Lexicon lexicon) {
+			return new Tok(word, lexicon);
+		}
+
+		private static boolean isWord(String s) {
+			for (int i = 0; i < s.length(); i++) {
+				if (!Character.isLetter(s.charAt(i))) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 	}

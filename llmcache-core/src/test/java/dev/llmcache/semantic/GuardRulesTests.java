@@ -80,7 +80,7 @@ class GuardRulesTests {
 	void anUnknownKindFailsListingTheKnownOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> read("antonym: hot | cold\n"))
 			.withMessage("llmcache: malformed guard rule at my-rules.txt:1: unknown kind 'antonym' "
-					+ "(expected negation, opposite, common, number, direction or entity)");
+					+ "(expected negation, opposite, common, number, direction, entity or synonym)");
 	}
 
 	@Test
@@ -109,13 +109,15 @@ class GuardRulesTests {
 
 	@Test
 	void aReplacedListIsTheWholeRuleSet() {
+		// Without WordNet, so that only the rules differ between the two guards.
 		SemanticGuard replaced = new SemanticGuard(read("""
 				opposite: tea | coffee
 				number: couple = 2
-				"""));
-		SemanticGuard defaults = SemanticGuard.defaults();
-		// Its own rules apply...
-		assertThat(defaults.disagreement("can i drink tea before bed?", "can i drink coffee before bed?")).isNull();
+				"""), Lexicon.basic());
+		SemanticGuard defaults = new SemanticGuard(GuardRules.defaults(), Lexicon.basic());
+		// Its own rules apply (the defaults keep tea and coffee apart too, as a substitution)...
+		assertThat(defaults.disagreement("can i drink tea before bed?", "can i drink coffee before bed?"))
+			.isEqualTo("substitution");
 		assertThat(replaced.disagreement("can i drink tea before bed?", "can i drink coffee before bed?"))
 			.isEqualTo("polarity");
 		assertThat(defaults.disagreement("a table for a couple", "a table for 2")).isEqualTo("number");
@@ -123,12 +125,24 @@ class GuardRulesTests {
 		// ...and the defaults it does not repeat are gone.
 		assertThat(defaults.disagreement("how do i enable dark mode?", "how do i disable dark mode?"))
 			.isEqualTo("polarity");
-		assertThat(replaced.disagreement("how do i enable dark mode?", "how do i disable dark mode?")).isNull();
+		assertThat(replaced.disagreement("how do i enable dark mode?", "how do i disable dark mode?"))
+			.isEqualTo("substitution");
 		assertThat(defaults.disagreement("foods with gluten", "foods without gluten")).isEqualTo("negation");
-		assertThat(replaced.disagreement("foods with gluten", "foods without gluten")).isNull();
+		assertThat(replaced.disagreement("foods with gluten", "foods without gluten")).isNotEqualTo("negation");
 		assertThat(defaults.disagreement("What is the capital of France?", "Tell me the capital of France")).isNull();
-		assertThat(replaced.disagreement("What is the capital of France?", "Tell me the capital of France"))
-			.as("'What' is no longer a common word, so it is entity-like").isEqualTo("entity");
+		assertThat(replaced.disagreement("What is the capital of France?", "Tell me the capital of France")).isNull();
+	}
+
+	@Test
+	void synonymLinesMakeWordsInterchangeable() {
+		GuardRules rules = read("synonym: parcel, package\n");
+		assertThat(new SemanticGuard(rules, Lexicon.basic()).disagreement("track my parcel", "track my package"))
+			.isNull();
+		assertThat(new SemanticGuard(read("# none\n"), Lexicon.basic()).disagreement("track my parcel",
+				"track my package"))
+			.isEqualTo("substitution");
+		assertThatIllegalArgumentException().isThrownBy(() -> read("synonym: parcel\n"))
+			.withMessage("llmcache: malformed guard rule at my-rules.txt:1: a synonym line needs two or more single words");
 	}
 
 	@Test

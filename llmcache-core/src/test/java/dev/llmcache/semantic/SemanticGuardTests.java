@@ -76,12 +76,9 @@ class SemanticGuardTests {
 			How do I add a user to the group?           | Deleting a user from the group
 			Is aspirin safe for children?               | Is aspirin toxic for children?
 			Is mercury safe for humans?                 | Is mercury dangerous for humans?
-			How do I subscribe to the newsletter?       | How do I unsubscribe from the newsletter?
-			How do I install the app?                   | How do I uninstall the app?
 			How do I lock my screen?                    | How do I unlock my screen?
 			How can I increase my credit limit?         | How can I decrease my credit limit?
 			What are the arguments for nuclear power?   | What are the arguments against nuclear power?
-			Is it legal to record a phone call?         | Is it illegal to record a phone call?
 			What is the largest planet?                 | What is the smallest planet?
 			How do I log in to my account?              | How do I log out of my account?
 			What happened before the revolution?        | What happened after the revolution?
@@ -97,7 +94,6 @@ class SemanticGuardTests {
 			How do I turn off notifications?            | How can I disable notifications?
 			How do I enable notifications?              | I keep enabling notifications, how?
 			Is mercury toxic to humans?                 | Is mercury poisonous to humans?
-			How do I configure notifications?           | How do I turn off notifications?
 			""")
 	void theSamePoleOrAPoleOnOneSideOnlyAgree(String request, String cached) {
 		assertThat(this.guard.disagreement(request, cached)).isNull();
@@ -118,9 +114,9 @@ class SemanticGuardTests {
 	}
 
 	@Test
-	void aCapitalizedFirstWordIsEntityLikeUnlessCommon() {
-		assertThat(this.guard.disagreement("Enabling notifications", "How do I enable notifications?"))
-			.isEqualTo("entity");
+	void aCapitalizedFirstWordIsEntityLikeUnlessAnEverydayWord() {
+		assertThat(this.guard.disagreement("Enabling notifications", "How do I enable notifications?")).isNull();
+		assertThat(this.guard.disagreement("Paris hotels near the river", "Hotels near the river")).isEqualTo("entity");
 		assertThat(this.guard.disagreement("Convert 5 km to miles", "How many miles is 5 km?")).isNull();
 	}
 
@@ -136,10 +132,11 @@ class SemanticGuardTests {
 	}
 
 	@Test
-	void lowercaseNamesTheRulesDoNotListAreNotSeen() {
-		// A known limit: without capitals an unlisted name is just another word.
+	void lowercaseNamesTheRulesDoNotListAreSubstitutions() {
+		// Without capitals an unlisted name is just another word, and one word put in place of another
+		// that is not its synonym makes another request.
 		assertThat(this.guard.disagreement("how do i configure nginx as a proxy", "how do i configure haproxy as a proxy"))
-			.isNull();
+			.isEqualTo("substitution");
 	}
 
 	@ParameterizedTest(name = "{0} | {1}")
@@ -186,14 +183,127 @@ class SemanticGuardTests {
 		assertThat(this.guard.agree(cached, request)).isTrue();
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I subscribe to the newsletter?       | How do I unsubscribe from the newsletter?
+			How do I install the app?                   | How do I uninstall the app?
+			Is it legal to record a phone call?         | Is it illegal to record a phone call?
+			Is this expense deductible?                 | Is this expense non-deductible?
+			Is this operation thread-safe?              | Is this operation thread-unsafe?
+			Why is my account active?                   | Why is my account inactive?
+			""")
+	void aNegatingPrefixIsANegation(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("negation");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("negation");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Is it unsafe to drink tap water?            | Is tap water not safe to drink?
+			What is the capital of the US?              | What is the capital of the United States?
+			What does GDPR require?                     | What does the General Data Protection Regulation require?
+			How do I turn on 2FA?                       | How do I turn on two-factor authentication?
+			Does the PS5 play PS4 games?                | Does the PlayStation 5 play PS4 games?
+			Is the TV compatible with HDMI 2.1?         | Is the television compatible with HDMI 2.1?
+			How to run k8s locally?                     | How to run Kubernetes locally?
+			How do I install Node.js on Windows?        | How do I install NodeJS on Windows?
+			What is new in PostgreSQL 16?               | What is new in Postgres 16?
+			How do I connect to MongoDB from Go?        | How do I connect to Mongo DB from Go?
+			WHEN WAS THE EIFFEL TOWER BUILT?            | When was the Eiffel Tower built?
+			how to parse json in javascript             | How to parse JSON in JavaScript
+			I don't remember my username                | I do not remember my username
+			What's the phone number for support?        | What is the phone number for support?
+			I was charged 2 times for one order         | I was charged twice for one order
+			Who was the 16th president?                 | Who was the sixteenth president?
+			Plan a four day trip to Kyoto               | Plan a 4 day trip to Kyoto
+			How do I modify my billing address?         | How do I change my billing address?
+			What is the largest ocean on Earth?         | What is the biggest ocean on Earth?
+			How do I merge two dictionaries in Python?  | How do I merge two dicts in Python?
+			""")
+	void harmlessDifferencesAgree(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I configure notifications?           | How do I turn off notifications?
+			How do I clone a git repository?            | How do I fork a git repository?
+			How do I track my order?                    | How do I return my order?
+			How should I store insulin?                 | How should I inject insulin?
+			How do I change my email address?           | How do I change my phone number?
+			What is the boiling point of ethanol?       | What is the density of ethanol?
+			""")
+	void anotherWordInPlaceOfOneIsAnotherRequest(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("substitution");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Draft a short apology email                 | Draft a detailed apology email
+			Explain recursion to a beginner             | Explain recursion to an expert
+			explain our return policy in spanish        | explain our return policy in german
+			Write a polite reply to the customer        | Write a firm reply to the customer
+			Explain inflation                           | Explain inflation briefly
+			describe the symptoms of flu                | describe the symptoms of flu in french
+			""")
+	void anotherRequestedFormIsAnotherRequest(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("form");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("form");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How tall is the Eiffel Tower?               | How old is the Eiffel Tower?
+			When was Shakespeare born?                  | Where was Shakespeare born?
+			Who discovered penicillin?                  | How does penicillin work?
+			""")
+	void anotherQuestionFocusIsAnotherFacet(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("facet");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("facet");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I make the font larger?              | How do I make the font smaller?
+			Can I move my delivery to an earlier date?  | Can I move my delivery to a later date?
+			How do I scroll up in the terminal?         | How do I scroll down in the terminal?
+			What causes high blood sugar?               | What causes low blood sugar?
+			""")
+	void wordNetAntonymsDisagree(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isIn("polarity", "substitution");
+		assertThat(new SemanticGuard(GuardRules.read(new java.io.ByteArrayInputStream(new byte[0]), "empty"))
+			.disagreement(request, cached)).as("WordNet alone, no listed opposites").isEqualTo("polarity");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How many euros is 100 dollars?              | How many dollars is 100 euros?
+			Is Rust safer than C++?                     | Is C++ safer than Rust?
+			Convert a JSON string into a Java object    | Convert a Java object into a JSON string
+			""")
+	void swappedRolesDisagree(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
+	}
+
 	@Test
-	void knownParaphrasesItRejects() {
-		// Honest limits, also in the evaluation set: an abbreviation is an identifier, and
-		// "unsafe" is not read as "not safe".
-		assertThat(this.guard.disagreement("What is the capital of the US?", "What is the capital of the United States?"))
+	void knownLimits() {
+		// An acronym whose letters are not the words' initials, and "bad" / "unhealthy" (one side
+		// negated by its prefix): both rejected, so the tier calls the model.
+		assertThat(this.guard.disagreement("How does HTTPS work?", "How does Hypertext Transfer Protocol Secure work?"))
 			.isEqualTo("number");
-		assertThat(this.guard.disagreement("Is it unsafe to drink tap water?", "Is tap water not safe to drink?"))
-			.isEqualTo("negation");
+		assertThat(this.guard.disagreement("Is coffee bad for you?", "Is coffee unhealthy?")).isEqualTo("negation");
+	}
+
+	@Test
+	void withoutWordNetSubstitutionsAreRejectedUnlessInflections() {
+		SemanticGuard basic = new SemanticGuard(GuardRules.defaults(), Lexicon.basic());
+		assertThat(basic.disagreement("How do I modify my billing address?", "How do I change my billing address?"))
+			.isEqualTo("substitution");
+		assertThat(basic.disagreement("How do I enable notifications?", "I keep enabling notifications, how?"))
+			.isNull();
 	}
 
 	@Test
