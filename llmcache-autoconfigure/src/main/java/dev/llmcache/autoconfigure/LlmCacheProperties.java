@@ -461,6 +461,9 @@ public class LlmCacheProperties {
 		/** Replacement guard rules (a resource in the format of the default rules); none means the defaults. */
 		private String guardRules;
 
+		/** An optional chat-model judge for candidates in the grey band (ChatModelHitVerifier). */
+		private final Verifier verifier = new Verifier();
+
 		/** Bucket size past which approximate (HNSW) search replaces an exact scan. */
 		private int approximateAbove = 2000;
 
@@ -566,8 +569,75 @@ public class LlmCacheProperties {
 			return this.index;
 		}
 
+		public Verifier getVerifier() {
+			return this.verifier;
+		}
+
 		public void setIndex(String index) {
 			this.index = index;
+		}
+
+		/**
+		 * A chat model asked whether two requests can share an answer, for candidates that passed the
+		 * threshold and the guards but are below {@code confident}. Off by default.
+		 */
+		public static class Verifier {
+
+			/** Whether the judge is asked (an application's own SemanticHitVerifier bean wins). */
+			private boolean enabled = false;
+
+			/** Name of the ChatModel bean that judges; empty means the only ChatModel bean. */
+			private String chatModel = "";
+
+			/** The model the judge's calls ask for (a cheap one); empty means the chat model's default. */
+			private String model = "";
+
+			/** Similarity from which a candidate is accepted without asking, in (0, 1]. */
+			private double confident = 0.95;
+
+			/** How many verdicts (request pairs) are kept. */
+			private long cacheSize = 10_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public String getChatModel() {
+				return this.chatModel;
+			}
+
+			public void setChatModel(String chatModel) {
+				this.chatModel = chatModel;
+			}
+
+			public String getModel() {
+				return this.model;
+			}
+
+			public void setModel(String model) {
+				this.model = model;
+			}
+
+			public double getConfident() {
+				return this.confident;
+			}
+
+			public void setConfident(double confident) {
+				this.confident = confident;
+			}
+
+			public long getCacheSize() {
+				return this.cacheSize;
+			}
+
+			public void setCacheSize(long cacheSize) {
+				this.cacheSize = cacheSize;
+			}
+
 		}
 
 	}

@@ -3,11 +3,15 @@ package dev.llmcache.autoconfigure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.key.PromptNormalizer;
+import dev.llmcache.semantic.ChatModelHitVerifier;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
 import dev.llmcache.semantic.GuardRules;
@@ -24,6 +28,8 @@ import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.semantic.VectorStoreSemanticIndex;
 import dev.llmcache.tier.RedisTier;
 import dev.llmcache.tier.TieredCache;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -32,7 +38,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -82,6 +90,62 @@ public class LlmCacheSemanticAutoConfiguration {
 		catch (IOException ex) {
 			throw new UncheckedIOException("llmcache.semantic.guard-rules: cannot read " + location, ex);
 		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SemanticHitVerifier.class)
+	@ConditionalOnProperty(prefix = "llmcache.semantic.verifier", name = "enabled", havingValue = "true")
+	ChatModelHitVerifier llmCacheSemanticVerifier(LlmCacheProperties properties, ListableBeanFactory beanFactory) {
+		LlmCacheProperties.Semantic.Verifier settings = properties.getSemantic().getVerifier();
+		String name = settings.getChatModel().trim();
+		ChatModel chatModel;
+		if (StringUtils.hasText(name)) {
+			if (!beanFactory.containsBean(name)) {
+				throw new IllegalStateException("llmcache.semantic.verifier.chat-model: no bean named '" + name + "'");
+			}
+			chatModel = beanFactory.getBean(name, ChatModel.class);
+		}
+		else {
+			String[] names = beanFactory.getBeanNamesForType(ChatModel.class);
+			if (names.length != 1) {
+				throw new IllegalStateException("llmcache.semantic.verifier.enabled=true needs one ChatModel bean, found "
+						+ names.length + ((names.length > 1) ? " (name one with llmcache.semantic.verifier.chat-model)" : ""));
+			}
+			chatModel = beanFactory.getBean(names[0], ChatModel.class);
+		}
+		String model = settings.getModel().trim();
+		ChatOptions options = null;
+		if (StringUtils.hasText(model)) {
+			// The model's own options type: a chat model may not accept generic ChatOptions.
+			ChatOptions defaults = chatModel.getDefaultOptions();
+			options = ((defaults != null) ? defaults.mutate() : ChatOptions.builder()).model(model).build();
+		}
+		return new ChatModelHitVerifier(chatModel, options, settings.getConfident(), settings.getCacheSize());
+	}
+
+	/** Counts of the judge's outcomes as {@code llmcache.semantic.verifier{outcome=...}}, when Micrometer is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class VerifierMetrics {
+
+		@Bean
+		io.micrometer.core.instrument.binder.MeterBinder llmCacheSemanticVerifierMetrics(
+				ObjectProvider<ChatModelHitVerifier> verifiers) {
+			return (registry) -> verifiers.ifAvailable((verifier) -> {
+				Map<String, ToLongFunction<ChatModelHitVerifier.Counts>> outcomes = new LinkedHashMap<>();
+				outcomes.put("confident", ChatModelHitVerifier.Counts::confident);
+				outcomes.put("remembered", ChatModelHitVerifier.Counts::remembered);
+				outcomes.put("accepted", ChatModelHitVerifier.Counts::accepted);
+				outcomes.put("rejected", ChatModelHitVerifier.Counts::rejected);
+				outcomes.put("failed", ChatModelHitVerifier.Counts::failed);
+				outcomes.forEach((outcome, count) -> io.micrometer.core.instrument.FunctionCounter
+					.builder("llmcache.semantic.verifier", verifier, (v) -> count.applyAsLong(v.counts()))
+					.tag("outcome", outcome)
+					.description("Semantic candidates judged by the verifier, by outcome")
+					.register(registry));
+			});
+		}
+
 	}
 
 	@Bean

@@ -1,9 +1,16 @@
 package dev.llmcache.autoconfigure;
 
+import dev.llmcache.semantic.ChatModelHitVerifier;
 import dev.llmcache.semantic.ExpiredEntrySweeper;
 import dev.llmcache.semantic.GuardRules;
 import dev.llmcache.semantic.SemanticGuard;
+import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.OpenAiTestModels;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.Embedding;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -47,7 +54,10 @@ class LlmCacheSemanticAutoConfigurationTests {
 			SemanticGuard guard = context.getBean(SemanticGuard.class);
 			assertThat(guard.disagreement("can i drink tea at night?", "can i drink coffee at night?"))
 				.isEqualTo("polarity");
-			assertThat(guard.disagreement("how do i enable dark mode?", "how do i disable dark mode?")).isNull();
+			assertThat(guard.rules().opposites()).hasSize(1);
+			// The listed opposites are gone; WordNet still knows these two are antonyms.
+			assertThat(guard.disagreement("how do i enable dark mode?", "how do i disable dark mode?"))
+				.isEqualTo("polarity");
 		});
 	}
 
@@ -68,6 +78,50 @@ class LlmCacheSemanticAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessage("llmcache.semantic.guard-rules: classpath:guard-rules/none.txt does not exist"));
+	}
+
+	@Test
+	void theVerifierIsOffByDefault() {
+		this.runner.run(context -> assertThat(context).doesNotHaveBean(ChatModelHitVerifier.class));
+	}
+
+	@Test
+	void theVerifierAsksTheNamedChatModelForTheNamedModelAndCountsInMetrics() {
+		try (MockOpenAiServer server = MockOpenAiServer.start()) {
+			server.setContent("NO");
+			this.runner.withBean("judge", ChatModel.class, () -> OpenAiTestModels.chatModel(server))
+				.withBean("other", ChatModel.class, () -> OpenAiTestModels.chatModel(server))
+				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+				.withPropertyValues("llmcache.semantic.verifier.enabled=true",
+						"llmcache.semantic.verifier.chat-model=judge", "llmcache.semantic.verifier.model=gpt-4.1-nano",
+						"llmcache.semantic.verifier.confident=0.97")
+				.run(context -> {
+					ChatModelHitVerifier verifier = context.getBean(ChatModelHitVerifier.class);
+					assertThat(verifier.accepts("How do I peel an egg?", "How do I boil an egg?", 0.9)).isFalse();
+					assertThat(verifier.accepts("How do I peel an egg?", "How do I boil an egg?", 0.98)).isTrue();
+					assertThat(server.requestCount()).isEqualTo(1);
+					assertThat(server.lastRequest().path("model").asString()).isEqualTo("gpt-4.1-nano");
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					context.getBean(MeterBinder.class).bindTo(registry);
+					assertThat(registry.get("llmcache.semantic.verifier").tag("outcome", "rejected").functionCounter()
+						.count()).isEqualTo(1);
+					assertThat(registry.get("llmcache.semantic.verifier").tag("outcome", "confident").functionCounter()
+						.count()).isEqualTo(1);
+				});
+		}
+	}
+
+	@Test
+	void anAmbiguousJudgeStopsStartup() {
+		try (MockOpenAiServer server = MockOpenAiServer.start()) {
+			this.runner.withBean("one", ChatModel.class, () -> OpenAiTestModels.chatModel(server))
+				.withBean("two", ChatModel.class, () -> OpenAiTestModels.chatModel(server))
+				.withPropertyValues("llmcache.semantic.verifier.enabled=true")
+				.run(context -> assertThat(context).getFailure()
+					.rootCause()
+					.hasMessage("llmcache.semantic.verifier.enabled=true needs one ChatModel bean, found 2 "
+							+ "(name one with llmcache.semantic.verifier.chat-model)"));
+		}
 	}
 
 	/** Enough of an EmbeddingModel for the tier to be configured; these tests never embed. */
