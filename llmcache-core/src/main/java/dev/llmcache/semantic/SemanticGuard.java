@@ -108,7 +108,7 @@ public final class SemanticGuard {
 
 	private final Map<String, List<String[]>> polePhrases = new HashMap<>();
 
-	private final Cache<String, Text> texts = Caffeine.newBuilder().maximumSize(ANALYSES).build();
+	private final Cache<String, Text> texts;
 
 	/** Guards with these rules and WordNet ({@link Lexicon#wordNet()}). */
 	public SemanticGuard(GuardRules rules) {
@@ -116,8 +116,17 @@ public final class SemanticGuard {
 	}
 
 	public SemanticGuard(GuardRules rules, Lexicon lexicon) {
+		this(rules, lexicon, ANALYSES);
+	}
+
+	/**
+	 * @param analyses how many analysed texts are kept ({@value #ANALYSES} by default; 0 analyses
+	 * every text on every comparison, for measurements)
+	 */
+	public SemanticGuard(GuardRules rules, Lexicon lexicon, long analyses) {
 		this.rules = rules;
 		this.lexicon = lexicon;
+		this.texts = Caffeine.newBuilder().maximumSize(analyses).build();
 		List<GuardRules.Opposite> opposites = rules.opposites();
 		for (int i = 0; i < opposites.size(); i++) {
 			index(opposites.get(i).positive(), i, 1);
