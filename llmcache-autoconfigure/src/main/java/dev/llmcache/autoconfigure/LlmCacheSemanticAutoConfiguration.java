@@ -26,7 +26,7 @@ import dev.llmcache.semantic.SemanticMatcher;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.semantic.VectorStoreSemanticIndex;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
