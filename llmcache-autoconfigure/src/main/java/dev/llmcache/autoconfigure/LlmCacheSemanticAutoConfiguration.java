@@ -78,18 +78,29 @@ public class LlmCacheSemanticAutoConfiguration {
 	SemanticGuard llmCacheSemanticGuard(LlmCacheProperties properties, ResourceLoader resources) {
 		String location = properties.getSemantic().getGuardRules();
 		if (!StringUtils.hasText(location)) {
-			return SemanticGuard.defaults();
+			return preloaded(SemanticGuard.defaults());
 		}
 		Resource resource = resources.getResource(location.trim());
 		if (!resource.exists()) {
 			throw new IllegalStateException("llmcache.semantic.guard-rules: " + location + " does not exist");
 		}
 		try {
-			return new SemanticGuard(GuardRules.read(resource.getInputStream(), location));
+			return preloaded(new SemanticGuard(GuardRules.read(resource.getInputStream(), location)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("llmcache.semantic.guard-rules: cannot read " + location, ex);
 		}
+	}
+
+	/**
+	 * Reads the guard's lexicon (WordNet: a few seconds, about 40 MB) on a background thread at
+	 * startup, so that the first semantic lookup does not wait for it.
+	 */
+	private static SemanticGuard preloaded(SemanticGuard guard) {
+		Thread loader = new Thread(() -> guard.lexicon().lookup("request"), "llmcache-lexicon-load");
+		loader.setDaemon(true);
+		loader.start();
+		return guard;
 	}
 
 	@Bean

@@ -37,7 +37,7 @@ final class WordNetLexicon implements Lexicon {
 
 	private static final Logger logger = LoggerFactory.getLogger(WordNetLexicon.class);
 
-	static final int MAX_CACHED = 100_000;
+	static final int MAX_CACHED = 50_000;
 
 	static final int SENSES = 8;
 
