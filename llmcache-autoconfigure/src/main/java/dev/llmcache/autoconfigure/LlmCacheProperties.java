@@ -370,6 +370,35 @@ public class LlmCacheProperties {
 		/** How long Redis is skipped after a failure before it is tried again. */
 		private Duration retryInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Longest pause between Lettuce's attempts to reconnect to a Redis that went away (Lettuce's
+		 * own back-off grows to 30 s); 0 leaves Lettuce's default. Applies to the client resources
+		 * Spring Boot builds.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Whether Lettuce's reconnect lines (io.lettuce.core.protocol.ConnectionWatchdog, an INFO and a
+		 * WARN per attempt) are set to ERROR by default, leaving llmcache's one WARN per outage.
+		 */
+		private boolean quietReconnect = true;
+
+		public boolean isQuietReconnect() {
+			return this.quietReconnect;
+		}
+
+		public void setQuietReconnect(boolean quietReconnect) {
+			this.quietReconnect = quietReconnect;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
+		}
+
 		public Duration getStartupTimeout() {
 			return this.startupTimeout;
 		}
