@@ -60,7 +60,8 @@ class ChatDemoApplicationTests {
 		assertThat(report).hasSize(6);
 		assertThat(report.get(1)).startsWith("2. same words, other spacing: 2 of 2 answered from cache");
 		// The near-misses embed close to the questions of step 1; the guards keep them apart.
-		assertThat(report.get(2)).contains("0 of 2 wrongly answered from cache (correct)");
+		assertThat(report.get(2)).isEqualTo("3. near-misses (Spain for France, miles for km): 0 of 2 answered with "
+				+ "another question's answer (correct)");
 		assertThat(report.get(5))
 			.isEqualTo("6. paraphrases (other words, same meaning): 2 of 2 answered from cache (semantic tier)");
 		assertThat(output.getOut()).containsPattern("\\|   semantic hits +\\| +2 \\|");
