@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +56,7 @@ class RedisTierStartupTimeoutTests {
 		this.tier.setStartupTimeout(startupTimeout, startupPeriod);
 		// What is tested starts once the connection is open; a cold, busy JVM may take seconds to open it.
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (!this.tier.lookup(KEY).available() && System.nanoTime() < deadline) {
+		while (!this.tier.lookup(KEY).answered() && System.nanoTime() < deadline) {
 			sleep(Duration.ofMillis(200));
 		}
 		return this.tier;
@@ -68,7 +68,7 @@ class RedisTierStartupTimeoutTests {
 		assertThat(tier.availability().isUp()).isTrue();
 		assertThat(tier.currentTimeoutMillis()).isEqualTo(5000);
 		pauseFor(Duration.ofMillis(400));
-		assertThat(tier.lookup(KEY).available()).as("answered after the pause").isTrue();
+		assertThat(tier.lookup(KEY).answered()).as("answered after the pause").isTrue();
 		assertThat(tier.availability().isUp()).isTrue();
 		assertThat(tier.availability().lastFailure()).isNull();
 	}
@@ -80,7 +80,7 @@ class RedisTierStartupTimeoutTests {
 		sleep(Duration.ofMillis(10));
 		assertThat(tier.currentTimeoutMillis()).isEqualTo(100);
 		pauseFor(Duration.ofMillis(1500));
-		assertThat(tier.lookup(KEY).available()).as("a pause past the timeout is an outage").isFalse();
+		assertThat(tier.lookup(KEY).answered()).as("a pause past the timeout is an outage").isFalse();
 		assertThat(tier.availability().isUp()).isFalse();
 	}
 
