@@ -141,8 +141,9 @@ public class WorkloadRunner implements ApplicationRunner {
 		report.add((made == 0 && coalesced == 0)
 				? String.format("4. 8 concurrent identical questions: %d answered from cache (stored by an earlier run), "
 						+ "no model call", hits(concurrent))
-				: String.format("4. 8 concurrent identical questions: %d model call, %d waited for it (single-flight)",
-						made, coalesced));
+				: String.format("4. 8 concurrent identical questions: %d model call, %d waited for it (single-flight)%s",
+						made, coalesced, (hits(concurrent) > coalesced) ? String.format(
+								", %d came after it and were answered from cache", hits(concurrent) - coalesced) : ""));
 
 		int advised = 0;
 		advised += isHit(this.metrics.observe(() -> this.advisor.ask(VIA_ADVISOR)).event()) ? 1 : 0;
