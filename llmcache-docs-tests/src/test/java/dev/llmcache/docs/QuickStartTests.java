@@ -25,6 +25,7 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The Quick start as a new user would take it: its Java block compiled as written, its YAML as
@@ -90,12 +91,26 @@ class QuickStartTests {
 		}
 	}
 
+	@Test
+	void compiledWithoutParameterNamesTheQuickStartStopsAtStartupSayingHowToFixIt() {
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> start(quickStart("yaml"), false).close())
+			.havingRootCause()
+			.withMessageContaining("partition = \"#tenant\" on ")
+			.withMessageContaining(".SupportAssistant.answer(String,String) refers to #tenant, but the parameter "
+					+ "names of this method are not available: its class was compiled without -parameters")
+			.withMessageContaining("or refer to arguments by position (#p0 or #a0 for the first)");
+	}
+
 	private Class<?> assistantType;
 
 	private ConfigurableApplicationContext start(Snippet yaml) throws Exception {
+		return start(yaml, true);
+	}
+
+	private ConfigurableApplicationContext start(Snippet yaml, boolean parameterNames) throws Exception {
 		Snippet java = quickStart("java");
 		Path classes = this.directory.resolve("classes");
-		assertThat(SnippetCompiler.compile(List.of(java), classes)).isEmpty();
+		assertThat(SnippetCompiler.compile(List.of(java), classes, parameterNames)).isEmpty();
 		URLClassLoader loader = new URLClassLoader(new URL[] { classes.toUri().toURL() },
 				QuickStartTests.class.getClassLoader());
 		this.assistantType = loader.loadClass(SnippetCompiler.packageOf(java) + ".SupportAssistant");

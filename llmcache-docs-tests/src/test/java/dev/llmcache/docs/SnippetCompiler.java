@@ -50,12 +50,24 @@ final class SnippetCompiler {
 	 * @return one message per error, naming the document, the line of the block and javac's message
 	 */
 	static List<String> compile(List<Snippet> snippets, Path output) {
+		return compile(snippets, output, true);
+	}
+
+	/**
+	 * Compiles the blocks into {@code output}, with or without {@code -parameters} (a build that
+	 * does not use spring-boot-starter-parent compiles without it).
+	 * @return one message per error, naming the document, the line of the block and javac's message
+	 */
+	static List<String> compile(List<Snippet> snippets, Path output, boolean parameterNames) {
 		JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
 		DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
 		List<Source> sources = snippets.stream().map(Source::new).toList();
 		try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-			List<String> options = List.of("--release", "17", "-parameters", "-proc:none", "-Xlint:none", "-d",
-					output.toString(), "-classpath", System.getProperty("java.class.path"));
+			List<String> options = new java.util.ArrayList<>(List.of("--release", "17", "-proc:none", "-Xlint:none",
+					"-d", output.toString(), "-classpath", System.getProperty("java.class.path")));
+			if (parameterNames) {
+				options.add("-parameters");
+			}
 			output.toFile().mkdirs();
 			javac.getTask(null, files, diagnostics, options, null, sources).call();
 		}
