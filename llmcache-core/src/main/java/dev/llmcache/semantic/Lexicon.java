@@ -40,7 +40,7 @@ public interface Lexicon {
 	 * @param known whether the lexicon knows the word (in any part of speech)
 	 * @param lemmas the word's base forms, the word itself included
 	 * @param senses the meanings it has (opaque ids, sorted); two words sharing one are synonyms
-	 * @param broader the meanings directly above those (hypernyms: "change" above "update"), sorted
+	 * @param broader the meanings one or two levels above those (hypernyms: "change" above "update"), sorted
 	 * @param antonyms base forms of words opposite to one of its meanings or derived forms
 	 * @param flags {@link #ADVERB}, {@link #ADJECTIVE}, {@link #LANGUAGE}, {@link #PERSON},
 	 * {@link #OUTPUT_VERB}, {@link #NOUN}, {@link #VERB}, {@link #COMMON}
@@ -95,7 +95,7 @@ public interface Lexicon {
 			return intersect(this.senses, other.senses);
 		}
 
-		/** Whether one word names a meaning directly above one of the other's ("change", "update"). */
+		/** Whether one word names a meaning at most two levels above one of the other's ("change", "update"). */
 		public boolean broaderOrNarrower(Entry other) {
 			return intersect(this.senses, other.broader) || intersect(this.broader, other.senses);
 		}

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_CACHED} words, so a guard's steady-state cost is a map lookup per word.
  *
  * <p>Synonyms are words sharing one of the first {@value #SENSES} senses of each part of speech
- * (later senses are rare meanings that would make almost any two words synonyms). Antonyms are
+ * (later senses are rare meanings that would make almost any two words synonyms); a word is also
+ * interchangeable with one naming a meaning up to two levels above one of those senses ("update",
+ * "change"). Antonyms are
  * WordNet's antonym pointers of every sense, also through derived and pertaining forms ("quickly"
  * pertains to "quick", opposite to "slow") and through the head of a satellite adjective.
  *
@@ -141,6 +143,9 @@ final class WordNetLexicon implements Lexicon {
 						senses.add(synset.getOffset() * 8 + pos.getId());
 						for (Pointer up : synset.getPointers(PointerType.HYPERNYM)) {
 							broader.add(up.getTargetSynset().getOffset() * 8 + pos.getId());
+							for (Pointer upper : up.getTargetSynset().getPointers(PointerType.HYPERNYM)) {
+								broader.add(upper.getTargetSynset().getOffset() * 8 + pos.getId());
+							}
 						}
 					}
 					if (i == 0 && pos == POS.VERB) {
