@@ -4,6 +4,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,10 +23,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,9 +59,14 @@ final class CanonicalValueWriter {
 	private static final JsonMapper SCHEMA_MAPPER = JsonMapper.builder().build();
 
 	// Tool schemas are the same few strings on every call; parsing them each time would dominate.
-	private static final Map<String, byte[]> SCHEMAS = new ConcurrentHashMap<>();
+	// Bounded by count: a schema is small, and an application has few of them.
+	private static final Cache<String, byte[]> SCHEMAS = Caffeine.newBuilder()
+		.maximumSize(1024)
+		.executor(Runnable::run)
+		.build();
 
-	private static final int MAX_SCHEMAS = 1024;
+	/** The type written for a {@code byte[]} whose declared type leaves it open. */
+	private static final String BYTES_TYPE = "bytes";
 
 	// Temperatures and penalties repeat on every call, and finding their shortest form takes a
 	// few BigDecimal roundings. Entries are immutable, so racy reads see nothing or a whole entry.
@@ -69,12 +78,24 @@ final class CanonicalValueWriter {
 
 	private final @Nullable PromptNormalizer normalizer;
 
+	private final Placeholders.@Nullable Collector tokens;
+
 	/**
 	 * @param normalizer applied to prompt texts, or null to hash them as they are
 	 */
 	CanonicalValueWriter(CanonicalJsonWriter json, @Nullable PromptNormalizer normalizer) {
+		this(json, normalizer, null);
+	}
+
+	/**
+	 * @param normalizer applied to prompt texts, or null to hash them as they are
+	 * @param tokens where dynamic tokens of prompt texts are numbered, or null to keep them
+	 */
+	CanonicalValueWriter(CanonicalJsonWriter json, @Nullable PromptNormalizer normalizer,
+			Placeholders.@Nullable Collector tokens) {
 		this.json = json;
 		this.normalizer = normalizer;
+		this.tokens = (normalizer != null) ? tokens : null;
 	}
 
 	/**
@@ -91,7 +112,7 @@ final class CanonicalValueWriter {
 	}
 
 	/**
-	 * Writes {@code {"args":[...],"ns":...,"p":...,"v":1}}.
+	 * Writes {@code {"args":[...],"model":...,"ns":...,"p":...,"v":2}}.
 	 * @throws KeyGenerationException if an argument cannot be made canonical
 	 */
 	void writeRequest(KeyRequest request) {
@@ -99,15 +120,20 @@ final class CanonicalValueWriter {
 		json.beginObject();
 		json.name("args");
 		json.beginArray();
-		for (KeyArgument argument : request.arguments()) {
+		Type[] declared = declaredTypes(request);
+		List<KeyArgument> arguments = request.arguments();
+		for (int i = 0; i < arguments.size(); i++) {
+			KeyArgument argument = arguments.get(i);
 			try {
-				writeArgument(argument.value());
+				writeArgument(argument.value(), (declared != null) ? declared[i] : null);
 			}
 			catch (Unkeyable ex) {
 				throw ex.toException(request.method(), argument.name());
 			}
 		}
 		json.endArray();
+		json.name("model");
+		nullableString(request.model());
 		json.name("ns");
 		json.stringValue(request.namespace());
 		json.name("p");
@@ -123,20 +149,48 @@ final class CanonicalValueWriter {
 		json.flush();
 	}
 
-	private void writeArgument(@Nullable Object value) {
+	/**
+	 * The declared parameter types when the arguments are the method's own (not the value of a
+	 * {@code key} expression), else null: every value's runtime type then counts.
+	 */
+	private static Type @Nullable [] declaredTypes(KeyRequest request) {
+		java.lang.reflect.Parameter[] parameters = request.method().getParameters();
+		List<KeyArgument> arguments = request.arguments();
+		if (parameters.length != arguments.size()) {
+			return null;
+		}
+		Type[] types = new Type[parameters.length];
+		for (int i = 0; i < parameters.length; i++) {
+			if (!parameters[i].getName().equals(arguments.get(i).name())) {
+				return null;
+			}
+			types[i] = parameters[i].getParameterizedType();
+		}
+		return types;
+	}
+
+	private void writeArgument(@Nullable Object value, @Nullable Type declared) {
 		if (value instanceof CharSequence text) {
 			this.json.stringValue(prompt(text.toString()));
 		}
 		else {
-			writeValue(value, 1);
+			writeValue(value, 1, declared);
 		}
 	}
 
 	private String prompt(String text) {
-		return (this.normalizer != null) ? this.normalizer.normalize(text) : text;
+		return (this.normalizer != null) ? this.normalizer.normalize(text, this.tokens) : text;
 	}
 
 	void writeValue(@Nullable Object value, int depth) {
+		writeValue(value, depth, null);
+	}
+
+	/**
+	 * @param declared the declared type of the value where known (parameter, component, property,
+	 * element); null when nothing fixes the runtime type
+	 */
+	void writeValue(@Nullable Object value, int depth, @Nullable Type declared) {
 		CanonicalJsonWriter json = this.json;
 		if (value == null) {
 			json.nullValue();
@@ -168,27 +222,97 @@ final class CanonicalValueWriter {
 			case FLOATING -> writeFloating((Number) value);
 			case BIG_INTEGER -> json.numberValue(((BigInteger) value).toString());
 			case BIG_DECIMAL -> json.numberValue(decimal((BigDecimal) value));
-			case ENUM -> json.stringValue(((Enum<?>) value).name());
+			case ENUM -> writeEnum((Enum<?>) value, declared);
 			case STRING_FORM -> json.stringValue(valueType.stringForm(value));
-			case BYTES -> json.stringValue(Base64.getEncoder().encodeToString((byte[]) value));
+			case BYTES -> writeBytes((byte[]) value, declared);
 			case CHARS -> json.stringValue(new String((char[]) value));
 			case PRIMITIVE_ARRAY -> writePrimitiveArray(value, depth);
-			case ARRAY -> writeList(Arrays.asList((Object[]) value), depth);
-			case LIST -> writeList((Collection<?>) value, depth);
-			case SET -> writeSet((Collection<?>) value, depth);
-			case MAP -> writeMap((Map<?, ?>) value, depth);
-			case OPTIONAL -> writeValue(((Optional<?>) value).orElse(null), depth);
+			case ARRAY -> writeList(Arrays.asList((Object[]) value), depth, elementType(declared, 0));
+			case LIST -> writeList((Collection<?>) value, depth, elementType(declared, 0));
+			case SET -> writeSet((Collection<?>) value, depth, elementType(declared, 0));
+			case MAP -> writeMap((Map<?, ?>) value, depth, elementType(declared, 1));
+			case OPTIONAL -> writeValue(((Optional<?>) value).orElse(null), depth, elementType(declared, 0));
 			case OPTIONAL_NUMBER -> writeOptionalNumber(value);
 			case JSON_NODE -> writeJson((JsonNode) value, depth);
 			case PROMPT -> writePrompt((Prompt) value, depth);
 			case MESSAGE -> writeMessage((Message) value, depth);
-			case CHAT_OPTIONS -> writeOptions((ChatOptions) value, valueType, depth);
+			case CHAT_OPTIONS -> writeOptions((ChatOptions) value, valueType, depth, declared);
 			case TOOL_CALLBACK -> writeToolDefinition(((ToolCallback) value).getToolDefinition(), depth);
 			case TOOL_DEFINITION -> writeToolDefinition((ToolDefinition) value, depth);
 			case MEDIA -> writeMedia((Media) value, depth);
-			case RECORD, BEAN -> writeProperties(value, valueType, depth);
+			case RECORD, BEAN -> writeProperties(value, valueType, depth, runtimeTypeName(type, declared));
 			case REJECTED -> throw new Unkeyable(valueType.rejection(), type);
 		}
+	}
+
+	/**
+	 * The class name to write for a value whose declared type does not fix its runtime type, or
+	 * null when the declared type is exactly the runtime class.
+	 */
+	private static @Nullable String runtimeTypeName(Class<?> runtime, @Nullable Type declared) {
+		return (rawClass(declared) == runtime) ? null : runtime.getName();
+	}
+
+	private static @Nullable Class<?> rawClass(@Nullable Type type) {
+		if (type instanceof Class<?> raw) {
+			return raw;
+		}
+		if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw) {
+			return raw;
+		}
+		return null;
+	}
+
+	/**
+	 * The declared type of the elements (index 0) or map values (index 1) of a container, or null
+	 * when the declaration does not say (a raw type, a type variable, a subclass that binds them).
+	 */
+	private static @Nullable Type elementType(@Nullable Type declared, int index) {
+		if (declared instanceof Class<?> raw) {
+			return raw.isArray() ? raw.getComponentType() : null;
+		}
+		if (declared instanceof GenericArrayType array) {
+			return (index == 0) ? array.getGenericComponentType() : null;
+		}
+		if (declared instanceof ParameterizedType parameterized) {
+			Type[] arguments = parameterized.getActualTypeArguments();
+			Class<?> raw = rawClass(parameterized);
+			if (raw != null && Map.class.isAssignableFrom(raw)) {
+				return (index == 1 && arguments.length == 2) ? arguments[1] : null;
+			}
+			return (index == 0 && arguments.length >= 1) ? arguments[0] : null;
+		}
+		return null;
+	}
+
+	/** An enum by its name, with its class where the declared type is not that enum. */
+	private void writeEnum(Enum<?> value, @Nullable Type declared) {
+		Class<?> enumType = value.getDeclaringClass();
+		if (rawClass(declared) == enumType) {
+			this.json.stringValue(value.name());
+			return;
+		}
+		this.json.beginObject();
+		this.json.name("@type");
+		this.json.stringValue(enumType.getName());
+		this.json.name("name");
+		this.json.stringValue(value.name());
+		this.json.endObject();
+	}
+
+	/** Bytes as base64, marked as bytes where the declared type is not {@code byte[]}. */
+	private void writeBytes(byte[] value, @Nullable Type declared) {
+		String base64 = Base64.getEncoder().encodeToString(value);
+		if (rawClass(declared) == byte[].class) {
+			this.json.stringValue(base64);
+			return;
+		}
+		this.json.beginObject();
+		this.json.name("@type");
+		this.json.stringValue(BYTES_TYPE);
+		this.json.name("base64");
+		this.json.stringValue(base64);
+		this.json.endObject();
 	}
 
 	private static long integer(Object value) {
@@ -355,12 +479,16 @@ final class CanonicalValueWriter {
 	}
 
 	private void writeList(Collection<?> values, int depth) {
+		writeList(values, depth, null);
+	}
+
+	private void writeList(Collection<?> values, int depth, @Nullable Type elementType) {
 		enter(depth);
 		this.json.beginArray();
 		int index = 0;
 		for (Object value : values) {
 			try {
-				writeValue(value, depth + 1);
+				writeValue(value, depth + 1, elementType);
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[" + index + "]");
@@ -374,12 +502,12 @@ final class CanonicalValueWriter {
 	 * Elements in the order of their canonical bytes, so that iteration order, which for hash
 	 * sets depends on identity hash codes, never reaches the key.
 	 */
-	private void writeSet(Collection<?> values, int depth) {
+	private void writeSet(Collection<?> values, int depth, @Nullable Type elementType) {
 		enter(depth);
 		List<byte[]> rendered = new ArrayList<>(values.size());
 		for (Object value : values) {
 			try {
-				rendered.add(render(value, depth + 1));
+				rendered.add(render(value, depth + 1, elementType));
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[]");
@@ -393,15 +521,15 @@ final class CanonicalValueWriter {
 		this.json.endArray();
 	}
 
-	private byte[] render(@Nullable Object value, int depth) {
+	private byte[] render(@Nullable Object value, int depth, @Nullable Type declared) {
 		CanonicalJsonWriter.ByteArraySink sink = new CanonicalJsonWriter.ByteArraySink();
 		CanonicalJsonWriter json = new CanonicalJsonWriter(sink);
-		new CanonicalValueWriter(json, this.normalizer).writeValue(value, depth);
+		new CanonicalValueWriter(json, this.normalizer, this.tokens).writeValue(value, depth, declared);
 		json.flush();
 		return sink.toByteArray();
 	}
 
-	private void writeMap(Map<?, ?> map, int depth) {
+	private void writeMap(Map<?, ?> map, int depth, @Nullable Type valueType) {
 		enter(depth);
 		int size = map.size();
 		String[] keys = new String[size];
@@ -415,14 +543,14 @@ final class CanonicalValueWriter {
 			values[count] = entry.getValue();
 			count++;
 		}
-		Integer[] order = sortedOrder(keys, values, count, depth);
+		Integer[] order = sortedOrder(keys, values, count, depth, valueType);
 		CanonicalJsonWriter json = this.json;
 		json.beginObject();
 		for (int i = 0; i < count; i++) {
 			int index = (order != null) ? order[i] : i;
 			json.name(keys[index]);
 			try {
-				writeValue(values[index], depth + 1);
+				writeValue(values[index], depth + 1, valueType);
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[" + keys[index] + "]");
@@ -431,7 +559,8 @@ final class CanonicalValueWriter {
 		json.endObject();
 	}
 
-	private Integer @Nullable [] sortedOrder(String[] keys, Object[] values, int count, int depth) {
+	private Integer @Nullable [] sortedOrder(String[] keys, Object[] values, int count, int depth,
+			@Nullable Type valueType) {
 		if (count < 2) {
 			return null;
 		}
@@ -446,7 +575,7 @@ final class CanonicalValueWriter {
 				// too, or the map's iteration order would decide.
 				Map<Integer, byte[]> rendered = new java.util.HashMap<>();
 				Comparator<Integer> byValue = Comparator.comparing(
-						(Integer index) -> rendered.computeIfAbsent(index, key -> render(values[key], depth + 1)),
+						(Integer index) -> rendered.computeIfAbsent(index, key -> render(values[key], depth + 1, valueType)),
 						Arrays::compareUnsigned);
 				Arrays.sort(order, Comparator.<Integer, String>comparing(index -> keys[index]).thenComparing(byValue));
 				break;
@@ -455,7 +584,19 @@ final class CanonicalValueWriter {
 		return order;
 	}
 
+	/**
+	 * A map key or JSON member name as written: one more {@code @} in front of names that start
+	 * with one, so that no data can pass for the {@code @type} of a value.
+	 */
+	private static String memberName(String name) {
+		return (!name.isEmpty() && name.charAt(0) == '@') ? "@" + name : name;
+	}
+
 	private static String mapKey(@Nullable Object key) {
+		return memberName(plainMapKey(key));
+	}
+
+	private static String plainMapKey(@Nullable Object key) {
 		if (key == null) {
 			return "null";
 		}
@@ -491,10 +632,10 @@ final class CanonicalValueWriter {
 		if (node.isObject()) {
 			enter(depth);
 			List<String> names = new ArrayList<>(node.propertyNames());
-			names.sort(null);
+			names.sort(Comparator.comparing(CanonicalValueWriter::memberName));
 			json.beginObject();
 			for (String name : names) {
-				json.name(name);
+				json.name(memberName(name));
 				writeJson(node.get(name), depth + 1);
 			}
 			json.endObject();
@@ -535,17 +676,25 @@ final class CanonicalValueWriter {
 		}
 	}
 
-	private void writeProperties(Object value, ValueType type, int depth) {
+	/**
+	 * @param typeName the runtime class, written as {@code "@type"} (which sorts before every
+	 * property name), or null when the declared type fixes it
+	 */
+	private void writeProperties(Object value, ValueType type, int depth, @Nullable String typeName) {
 		enter(depth);
 		CanonicalJsonWriter json = this.json;
 		json.beginObject();
+		if (typeName != null) {
+			json.name("@type");
+			json.stringValue(typeName);
+		}
 		for (ValueType.Property property : type.properties()) {
 			Object propertyValue = property.read(value);
 			// Absent and null are the same: a new nullable property leaves existing keys unchanged.
 			if (propertyValue != null) {
 				json.name(property.name());
 				try {
-					writeValue(propertyValue, depth + 1);
+					writeValue(propertyValue, depth + 1, property.type());
 				}
 				catch (Unkeyable ex) {
 					throw ex.at("." + property.name());
@@ -575,7 +724,7 @@ final class CanonicalValueWriter {
 		ChatOptions options = prompt.getOptions();
 		if (options != null) {
 			try {
-				writeOptions(options, ValueType.of(options.getClass()), depth + 1);
+				writeOptions(options, ValueType.of(options.getClass()), depth + 1, ChatOptions.class);
 			}
 			catch (Unkeyable ex) {
 				throw ex.at(".options");
@@ -689,14 +838,20 @@ final class CanonicalValueWriter {
 	}
 
 	/**
-	 * Every readable property but the {@linkplain ValueType#IGNORED_OPTIONS ignored} ones, in name
-	 * order. Null and empty values are left out, so that options from different builders that ask
-	 * for the same thing are the same.
+	 * Every readable property but the {@linkplain ValueType#TRANSPORT_ONLY_OPTIONS transport-only}
+	 * ones, in name order, after the options class where the declared type does not fix it. Null
+	 * and empty values are left out, so that options from different builders that ask for the
+	 * same thing are the same. A tool context that is not empty makes the call uncacheable.
 	 */
-	private void writeOptions(ChatOptions options, ValueType type, int depth) {
+	private void writeOptions(ChatOptions options, ValueType type, int depth, @Nullable Type declared) {
 		enter(depth);
 		CanonicalJsonWriter json = this.json;
 		json.beginObject();
+		String typeName = runtimeTypeName(options.getClass(), declared);
+		if (typeName != null) {
+			json.name("@type");
+			json.stringValue(typeName);
+		}
 		for (ValueType.Property property : type.properties()) {
 			Object value = property.read(options);
 			if (value == null || (value instanceof Collection<?> collection && collection.isEmpty())
@@ -704,6 +859,10 @@ final class CanonicalValueWriter {
 				continue;
 			}
 			String name = property.name();
+			if (name.equals(ValueType.TOOL_CONTEXT)) {
+				throw Unkeyable.uncacheable("the chat option toolContext holds application objects that decide what "
+						+ "the tools return, which a key cannot make canonical").at("." + name);
+			}
 			json.name(name);
 			try {
 				if (name.equals("toolCallbacks") && value instanceof Collection<?> callbacks) {
@@ -714,7 +873,7 @@ final class CanonicalValueWriter {
 							+ "(\"auto\", \"none\", \"required\" or its JSON)", value.getClass());
 				}
 				else {
-					writeValue(value, depth + 1);
+					writeValue(value, depth + 1, property.type());
 				}
 			}
 			catch (Unkeyable ex) {
@@ -779,15 +938,7 @@ final class CanonicalValueWriter {
 	}
 
 	private static byte[] canonicalSchema(String schema) {
-		byte[] canonical = SCHEMAS.get(schema);
-		if (canonical == null) {
-			canonical = renderSchema(schema);
-			if (SCHEMAS.size() >= MAX_SCHEMAS) {
-				SCHEMAS.clear();
-			}
-			SCHEMAS.put(schema, canonical);
-		}
-		return canonical;
+		return SCHEMAS.get(schema, CanonicalValueWriter::renderSchema);
 	}
 
 	private static byte[] renderSchema(String schema) {

@@ -27,6 +27,8 @@ final class Unkeyable extends RuntimeException {
 
 	private final Deque<String> path = new ArrayDeque<>();
 
+	private boolean uncacheable;
+
 	/**
 	 * @param what completes "type X ...", for example "has no readable properties"
 	 * @param type the offending type, or null when the problem is not one type
@@ -42,6 +44,16 @@ final class Unkeyable extends RuntimeException {
 	}
 
 	/**
+	 * A value that can be keyed by nothing but the application's own statement of what the
+	 * answer depends on: the call bypasses the cache unless the method has a {@code key}.
+	 */
+	static Unkeyable uncacheable(String what) {
+		Unkeyable unkeyable = new Unkeyable(what, null);
+		unkeyable.uncacheable = true;
+		return unkeyable;
+	}
+
+	/**
 	 * Prepends a path segment, such as {@code .body} or {@code [2]}.
 	 */
 	Unkeyable at(String segment) {
@@ -50,6 +62,17 @@ final class Unkeyable extends RuntimeException {
 	}
 
 	KeyGenerationException toException(Method method, String parameter) {
+		if (this.uncacheable) {
+			StringBuilder message = new StringBuilder("Cannot build an llmcache key for ").append(describe(method))
+				.append(": at ")
+				.append(parameter);
+			this.path.forEach(message::append);
+			message.append(", ")
+				.append(this.what)
+				.append("; such calls bypass the cache. Set @LlmCached(key = ...) to state what the answer "
+						+ "depends on, and they are cached under that key");
+			return new UncacheableCallException(message.toString());
+		}
 		StringBuilder message = new StringBuilder("Cannot build an llmcache key for parameter '").append(parameter)
 			.append("' of ")
 			.append(describe(method))
