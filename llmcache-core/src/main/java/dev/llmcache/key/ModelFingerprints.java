@@ -44,6 +44,8 @@ public final class ModelFingerprints {
 
 	private volatile @Nullable String all;
 
+	private final Set<String> warnedUnknown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	/**
 	 * @param models the chat models by bean name, asked for once, on first use
 	 */
@@ -54,18 +56,21 @@ public final class ModelFingerprints {
 
 	/**
 	 * @param chatModel the bean name of the model a method uses, or null for the rule above
-	 * @return the fingerprint, or null when the application has no chat model
-	 * @throws IllegalArgumentException if no chat model has that name
+	 * @return the fingerprint, or null when the application has no chat model. A name that no
+	 * chat model has (checked at startup where the names are known) gets the fingerprint of all
+	 * models together, which still moves with every model's configuration
 	 */
 	public @Nullable String fingerprint(@Nullable String chatModel) {
 		Map<String, String> known = fingerprints();
 		if (chatModel != null) {
 			String fingerprint = known.get(chatModel);
-			if (fingerprint == null) {
-				throw new IllegalArgumentException(
-						"No ChatModel bean named '" + chatModel + "'; the chat models are " + known.keySet());
+			if (fingerprint != null) {
+				return fingerprint;
 			}
-			return fingerprint;
+			if (this.warnedUnknown.add(chatModel)) {
+				logger.warn("llmcache: no ChatModel bean named '" + chatModel + "' (the chat models are "
+						+ known.keySet() + "); keying by all of them");
+			}
 		}
 		return this.all;
 	}
