@@ -23,7 +23,8 @@ import org.springframework.util.Assert;
  * the last non-blank line;</li>
  * <li>runs of horizontal whitespace (spaces, tabs, no-break spaces) inside a <em>prose</em> line,
  * which become one space. A prose line is one that does not start with whitespace and is not
- * inside a fenced code block ({@code ```} or {@code ~~~}).</li>
+ * inside a fenced code block ({@code ```} or {@code ~~~}); a text of one line is prose, its
+ * leading whitespace dropped, since it is indented relative to nothing.</li>
  * </ol>
  * Line breaks, blank lines between lines, leading indentation and everything inside fenced or
  * indented code are kept: Python that differs only in indentation, or a Markdown table and the
@@ -215,6 +216,8 @@ public final class PromptNormalizer {
 			return text;
 		}
 		List<String> lines = splitLines(text);
+		// One line has no indentation relative to anything: it is prose, whatever it starts with.
+		boolean oneLine = lines.stream().filter(line -> !stripTrailing(line).isEmpty()).count() == 1;
 		StringBuilder result = new StringBuilder(text.length());
 		char fence = 0;
 		int fenceLength = 0;
@@ -237,7 +240,7 @@ public final class PromptNormalizer {
 				fenceLength = marker;
 			}
 			else {
-				verbatim = line.isEmpty() || isHorizontalSpace(line.charAt(0));
+				verbatim = !oneLine && !line.isEmpty() && isHorizontalSpace(line.charAt(0));
 			}
 			if (line.isEmpty()) {
 				pendingBlankLines++;
@@ -340,10 +343,11 @@ public final class PromptNormalizer {
 
 	private static void collapseInto(String line, StringBuilder result) {
 		boolean pendingSpace = false;
+		int lineStart = result.length();
 		for (int i = 0; i < line.length(); i++) {
 			char c = line.charAt(i);
 			if (isHorizontalSpace(c)) {
-				pendingSpace = true;
+				pendingSpace = result.length() > lineStart;
 			}
 			else {
 				if (pendingSpace) {
