@@ -877,7 +877,8 @@ final class CanonicalValueWriter {
 				}
 			}
 			catch (Unkeyable ex) {
-				throw ex.at("." + name);
+				// A provider SDK object the key cannot read: the call is valid, only not cacheable.
+				throw ex.asUncacheableOption(name).at("." + name);
 			}
 		}
 		json.endObject();

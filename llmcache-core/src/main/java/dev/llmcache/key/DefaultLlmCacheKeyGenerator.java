@@ -62,7 +62,8 @@ import org.springframework.util.Assert;
  * {@code credential}, {@code organizationId}, {@code timeout}, {@code maxRetries}, {@code proxy},
  * {@code customHeaders}, {@code httpHeaders}, {@code streamOptions},
  * {@code microsoftFoundryServiceVersion}, {@code store}, {@code metadata}, {@code promptCacheKey},
- * {@code user}), null and empty values left out; a non-empty {@code toolContext} makes the call
+ * {@code user}, {@code cacheOptions}, {@code keepAlive}), null and empty values left out; a
+ * non-empty {@code toolContext}, or an option value that cannot be made canonical, makes the call
  * uncacheable ({@link UncacheableCallException}); tool callbacks as their definitions (name, description, input schema as
  * canonical JSON) sorted by name. A tool choice must be a String (or a map, record, enum or JSON
  * tree): the provider SDKs' own tool choice objects do not expose which tool they name.</li>

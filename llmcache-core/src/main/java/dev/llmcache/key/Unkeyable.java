@@ -54,6 +54,27 @@ final class Unkeyable extends RuntimeException {
 	}
 
 	/**
+	 * This problem, met inside the value of a chat option: the call is valid, but its option
+	 * cannot be keyed, so it is uncacheable rather than a mistake of the method.
+	 */
+	Unkeyable asUncacheableOption(String option) {
+		if (this.uncacheable) {
+			return this;
+		}
+		StringBuilder what = new StringBuilder("the chat option ").append(option).append(" cannot be made canonical (");
+		if (this.typeName != null) {
+			what.append("type ").append(this.typeName);
+			if (!this.path.isEmpty()) {
+				what.append(" at ");
+				this.path.forEach(what::append);
+			}
+			what.append(' ');
+		}
+		what.append(this.what).append(')');
+		return uncacheable(what.toString());
+	}
+
+	/**
 	 * Prepends a path segment, such as {@code .body} or {@code [2]}.
 	 */
 	Unkeyable at(String segment) {

@@ -91,7 +91,8 @@ final class ValueType {
 	 */
 	static final Set<String> TRANSPORT_ONLY_OPTIONS = Set.of("apiKey", "baseUrl", "credential", "organizationId",
 			"timeout", "maxRetries", "proxy", "customHeaders", "httpHeaders", "streamOptions",
-			"microsoftFoundryServiceVersion", "store", "metadata", "promptCacheKey", "user");
+			"microsoftFoundryServiceVersion", "store", "metadata", "promptCacheKey", "user", "cacheOptions",
+			"keepAlive");
 
 	/** The option whose values reach tools, not the model: a call that sets one is uncacheable. */
 	static final String TOOL_CONTEXT = "toolContext";

@@ -328,19 +328,21 @@ class DefaultLlmCacheKeyGeneratorTests {
 	}
 
 	@Test
-	void anSdkToolChoiceObjectIsRejected() {
+	void anSdkToolChoiceObjectMakesTheCallUncacheable() {
 		ChatCompletionToolChoiceOption choice = ChatCompletionToolChoiceOption
 			.ofNamedToolChoice(ChatCompletionNamedToolChoice.builder()
 				.function(ChatCompletionNamedToolChoice.Function.builder().name("weather").build())
 				.build());
 		Prompt prompt = prompt("Be brief.", "Hi",
 				OpenAiChatOptions.builder().model("gpt-4o-mini").toolChoice(choice).build());
-		assertThatExceptionOfType(KeyGenerationException.class).isThrownBy(() -> key(prompt))
-			.withMessage("Cannot build an llmcache key for parameter 'request' of "
-					+ "dev.llmcache.key.DefaultLlmCacheKeyGeneratorTests$Service.ask(Object): "
-					+ "type com.openai.models.chat.completions.ChatCompletionToolChoiceOption at "
-					+ "request.options.toolChoice cannot be a canonical tool choice; set the tool choice as a String "
-					+ "(\"auto\", \"none\", \"required\" or its JSON)" + ADVICE);
+		assertThatExceptionOfType(UncacheableCallException.class).isThrownBy(() -> key(prompt))
+			.withMessage("Cannot build an llmcache key for "
+					+ "dev.llmcache.key.DefaultLlmCacheKeyGeneratorTests$Service.ask(Object): at request.options.toolChoice, "
+					+ "the chat option toolChoice cannot be made canonical (type "
+					+ "com.openai.models.chat.completions.ChatCompletionToolChoiceOption cannot be a canonical tool choice; "
+					+ "set the tool choice as a String (\"auto\", \"none\", \"required\" or its JSON)); such calls "
+					+ "bypass the cache. Set @LlmCached(key = ...) to state what the answer depends on, and they are "
+					+ "cached under that key");
 		assertThat(key(prompt("Be brief.", "Hi",
 				OpenAiChatOptions.builder().model("gpt-4o-mini").toolChoice("required").build())))
 			.isNotEqualTo(key(prompt("Be brief.", "Hi",
