@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
+import dev.llmcache.codec.CachedValue;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.tier.StoreToken;
+import dev.llmcache.tier.Tier;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -38,9 +42,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
- * the timeout on every call. Thread-safe.
+ * the timeout on every call.
+ *
+ * <p>As a {@link Tier} it is the shared tier: it keeps namespace generations and reports them with
+ * every lookup. As a {@link DistributedFlight} it holds the single-flight leases, with
+ * asynchronous commands so that a waiting caller never blocks a thread. Thread-safe.
  */
-public final class RedisTier implements DisposableBean {
+public final class RedisTier implements Tier, DistributedFlight, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisTier.class);
 
@@ -128,17 +136,43 @@ public final class RedisTier implements DisposableBean {
 		startConnecting();
 	}
 
+	@Override
+	public String name() {
+		return "l2";
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
 	/**
-	 * Read an entry and the current generation of its namespace.
-	 * @return the answer, or {@link Lookup#UNAVAILABLE} when Redis cannot answer in time
+	 * Read an entry and the current generation of its namespace, in one {@code MGET}.
+	 * @return the answer, or {@link Read#UNAVAILABLE} when Redis cannot answer in time
 	 */
-	public Lookup lookup(CacheKey key) {
+	@Override
+	public Read lookup(CacheKey key) {
 		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey(key.namespace()), entryKey(key)));
 		if (values == null) {
-			return Lookup.UNAVAILABLE;
+			return Read.UNAVAILABLE;
 		}
 		long generation = parseGeneration(values.get(0).getValueOrElse(null));
-		return new Lookup(true, values.get(1).getValueOrElse(null), generation);
+		return new Read(true, null, values.get(1).getValueOrElse(null), generation);
+	}
+
+	@Override
+	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
+		return token.isCurrent() && store(key, bytes, ttlMillis);
+	}
+
+	@Override
+	public void evict(CacheKey key) {
+		delete(key);
+	}
+
+	@Override
+	public void clear(String namespace) {
+		bumpGeneration(namespace);
 	}
 
 	/**
@@ -201,8 +235,23 @@ public final class RedisTier implements DisposableBean {
 		return (generation != null) ? generation : -1;
 	}
 
+	@Override
+	public CompletableFuture<Lease> acquire(CacheKey key, byte[] holder, long leaseMillis) {
+		return attemptAsync(c -> c.set(leaseKey(key), holder, SetArgs.Builder.nx().px(leaseMillis)))
+			.thenApply(answer -> !answer.answered() ? Lease.UNAVAILABLE
+					: "OK".equals(answer.value()) ? Lease.ACQUIRED : Lease.HELD_ELSEWHERE);
+	}
+
+	@Override
+	public CompletableFuture<Void> release(CacheKey key, byte[] holder) {
+		return attemptAsync(c -> c.<Long>eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER,
+				new byte[][] { leaseKey(key) }, holder))
+			.thenApply(answer -> null);
+	}
+
 	/**
-	 * Take the per-key lease that lets one instance call the model for a key while the others wait.
+	 * Take the per-key lease that lets one instance call the model for a key while the others wait,
+	 * blocking until Redis answers (for tools and tests; the engine uses {@link #acquire}).
 	 * @return whether this caller holds the lease now; false also when Redis did not answer
 	 */
 	public Lease tryLease(CacheKey key, byte[] token, long leaseMillis) {
@@ -310,6 +359,45 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
+	/**
+	 * A command that never blocks the caller: while the connection is still being opened, or the
+	 * breaker is open, it is answered "none" at once.
+	 */
+	private <T> CompletableFuture<Answer<T>> attemptAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		if (!this.availability.permits()) {
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
+		if (c == null) {
+			startConnecting();
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		CompletableFuture<T> reply;
+		try {
+			reply = command.apply(c).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			this.availability.failed(ex);
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		return reply.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((result, ex) -> {
+			if (ex == null) {
+				this.availability.succeeded();
+				return new Answer<>(true, result);
+			}
+			Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+					? ex.getCause() : ex;
+			if (cause instanceof RedisCommandExecutionException refusal) {
+				this.availability.refused(refusal);
+			}
+			else {
+				this.availability.failed(cause);
+			}
+			return Answer.none();
+		});
+	}
+
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
 		if (c != null) {
@@ -368,38 +456,11 @@ public final class RedisTier implements DisposableBean {
 		this.connector.shutdownNow();
 	}
 
-	/** Whether a single-flight lease was taken. */
-	public enum Lease {
-
-		/** This caller holds it. */
-		ACQUIRED,
-
-		/** Another caller (here or on another instance) holds it. */
-		HELD_ELSEWHERE,
-
-		/** Redis did not answer, or refused the command: nobody can coordinate through it now. */
-		UNAVAILABLE
-
-	}
-
 	private record Answer<T>(boolean answered, @Nullable T value) {
 
 		static <T> Answer<T> none() {
 			return new Answer<>(false, null);
 		}
-
-	}
-
-	/**
-	 * What Redis said about one entry.
-	 *
-	 * @param available whether Redis answered at all
-	 * @param bytes the stored entry, null if absent
-	 * @param generation the namespace's current generation (0 if never cleared)
-	 */
-	public record Lookup(boolean available, byte @Nullable [] bytes, long generation) {
-
-		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1);
 
 	}
 
