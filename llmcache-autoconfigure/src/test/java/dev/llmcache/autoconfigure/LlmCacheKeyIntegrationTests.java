@@ -3,11 +3,13 @@ package dev.llmcache.autoconfigure;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmcache.LlmCacheManager;
 import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
@@ -15,6 +17,7 @@ import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
@@ -38,6 +41,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The key contract ({@code docs/keys.md}) end to end, through real contexts, the real OpenAI
@@ -63,7 +67,7 @@ class LlmCacheKeyIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					LlmCacheAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-					"llmcache.redis.ttl-jitter=0", "llmcache.redis.timeout=1s")
+					"llmcache.redis.ttl-jitter=0", "llmcache.redis.timeout=5s")
 			.withBean(ChatModel.class, () -> OpenAiTestModels.chatModel(server, model))
 			.withBean(Orders.class, OrdersService::new);
 	}
@@ -84,11 +88,21 @@ class LlmCacheKeyIntegrationTests {
 			assertThat(server.requestCount()).isEqualTo(2);
 			assertThat(firstChat.getResult().getOutput().getText()).contains(UUID_1).doesNotContain(UUID_2);
 			assertThat(secondChat.getResult().getOutput().getText()).contains(UUID_2).doesNotContain(UUID_1);
+			String firstLater = orders.cancelLater("Cancel order " + UUID_1).block();
+			// An asynchronous result is stored after it reaches the caller.
+			String stored = "llmcache:e:" + context.getBean(LlmCacheManager.class)
+				.keyFor(Orders.class, "cancelLater", "Cancel order " + UUID_1)
+				.hash();
+			await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(redis.command("EXISTS", stored)));
+			String secondLater = orders.cancelLater("Cancel order " + UUID_2).block();
+			assertThat(server.requestCount()).isEqualTo(3);
+			assertThat(firstLater).isEqualTo("Order " + UUID_1 + " is cancelled; keep " + UUID_1 + " for refunds.");
+			assertThat(secondLater).isEqualTo("Order " + UUID_2 + " is cancelled; keep " + UUID_2 + " for refunds.");
 		});
 		// Another instance, through Redis only, puts its own caller's id back too.
 		context("gpt-4o-mini").run(context -> {
 			String third = context.getBean(Orders.class).cancel("Cancel order 00000000-0000-0000-0000-000000000042");
-			assertThat(server.requestCount()).isEqualTo(2);
+			assertThat(server.requestCount()).isEqualTo(3);
 			assertThat(third).isEqualTo("Order 00000000-0000-0000-0000-000000000042 is cancelled; keep "
 					+ "00000000-0000-0000-0000-000000000042 for refunds.");
 		});
@@ -171,7 +185,7 @@ class LlmCacheKeyIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					LlmCacheAutoConfiguration.class, LlmCacheSemanticAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-					"llmcache.redis.ttl-jitter=0", "llmcache.redis.timeout=1s")
+					"llmcache.redis.ttl-jitter=0", "llmcache.redis.timeout=5s")
 			.withBean(ChatModel.class, () -> OpenAiTestModels.chatModel(server))
 			.withBean(EmbeddingModel.class, WordEmbeddingModel::new)
 			.withBean(SemanticOrders.class, SemanticOrdersService::new);
@@ -254,6 +268,9 @@ class LlmCacheKeyIntegrationTests {
 		@LlmCached(stripTokens = true)
 		ChatResponse cancelChat(Prompt prompt);
 
+		@LlmCached(stripTokens = true)
+		Mono<String> cancelLater(String request);
+
 		/** The Quick start's shape: no Prompt argument, ChatClient or ChatModel called inside. */
 		@LlmCached
 		String answer(String tenant, String question);
@@ -280,6 +297,11 @@ class LlmCacheKeyIntegrationTests {
 		@Override
 		public ChatResponse cancelChat(Prompt prompt) {
 			return this.model.call(prompt);
+		}
+
+		@Override
+		public Mono<String> cancelLater(String request) {
+			return Mono.fromCallable(() -> this.model.call(request));
 		}
 
 		@Override
