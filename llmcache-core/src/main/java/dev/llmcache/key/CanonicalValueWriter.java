@@ -2,8 +2,6 @@ package dev.llmcache.key;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -67,12 +65,6 @@ final class CanonicalValueWriter {
 
 	/** The type written for a {@code byte[]} whose declared type leaves it open. */
 	private static final String BYTES_TYPE = "bytes";
-
-	// Temperatures and penalties repeat on every call, and finding their shortest form takes a
-	// few BigDecimal roundings. Entries are immutable, so racy reads see nothing or a whole entry.
-	private static final CachedNumber[] DOUBLES = new CachedNumber[256];
-
-	private static final CachedNumber[] FLOATS = new CachedNumber[256];
 
 	private final CanonicalJsonWriter json;
 
@@ -221,7 +213,7 @@ final class CanonicalValueWriter {
 			case INTEGER -> json.numberValue(integer(value));
 			case FLOATING -> writeFloating((Number) value);
 			case BIG_INTEGER -> json.numberValue(((BigInteger) value).toString());
-			case BIG_DECIMAL -> json.numberValue(decimal((BigDecimal) value));
+			case BIG_DECIMAL -> json.numberValue(CanonicalNumbers.decimal((BigDecimal) value));
 			case ENUM -> writeEnum((Enum<?>) value, declared);
 			case STRING_FORM -> json.stringValue(valueType.stringForm(value));
 			case BYTES -> writeBytes((byte[]) value, declared);
@@ -339,7 +331,7 @@ final class CanonicalValueWriter {
 			writeNonFinite(value);
 		}
 		else {
-			this.json.numberValue(canonicalDouble(value));
+			this.json.numberValue(CanonicalNumbers.canonicalDouble(value));
 		}
 	}
 
@@ -348,72 +340,14 @@ final class CanonicalValueWriter {
 			writeNonFinite(value);
 		}
 		else {
-			this.json.numberValue(canonicalFloat(value));
+			this.json.numberValue(CanonicalNumbers.canonicalFloat(value));
 		}
 	}
 
 	private void writeNonFinite(double value) {
-		this.json.stringValue(nonFinite(value));
+		this.json.stringValue(CanonicalNumbers.nonFinite(value));
 	}
 
-	// JSON has no such numbers; these spellings are the JDK's, fixed since Java 1.0.
-	private static String nonFinite(double value) {
-		return Double.isNaN(value) ? "NaN" : (value > 0) ? "Infinity" : "-Infinity";
-	}
-
-	/**
-	 * The shortest decimal that reads back as the same double, without exponent or trailing zeros:
-	 * {@code 0.7} is {@code 0.7}, {@code 1.0} is {@code 1}, {@code -0.0} is {@code 0},
-	 * {@code 1e-7} is {@code 0.0000001}. Computed with {@link BigDecimal} arithmetic, whose results
-	 * are specified exactly, rather than with {@code Double.toString}, whose output changed in JDK 19.
-	 */
-	static String canonicalDouble(double value) {
-		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-			return Long.toString((long) value);
-		}
-		return cached(DOUBLES, Double.doubleToLongBits(value), value, false);
-	}
-
-	/**
-	 * Like {@link #canonicalDouble(double)}, shortest for float precision: {@code 0.7f} is
-	 * {@code 0.7}, as the caller wrote it, not the {@code 0.699999988079071} of its double value.
-	 */
-	static String canonicalFloat(float value) {
-		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-			return Long.toString((long) value);
-		}
-		return cached(FLOATS, Float.floatToIntBits(value), value, true);
-	}
-
-	private static String cached(CachedNumber[] cache, long bits, double value, boolean isFloat) {
-		int slot = (int) (bits ^ (bits >>> 32)) * 0x9E3779B9 >>> 24;
-		CachedNumber cached = cache[slot];
-		if (cached != null && cached.bits() == bits) {
-			return cached.text();
-		}
-		String text = shortest(value, isFloat);
-		cache[slot] = new CachedNumber(bits, text);
-		return text;
-	}
-
-	private static String shortest(double value, boolean isFloat) {
-		BigDecimal exact = new BigDecimal(value);
-		int maxDigits = isFloat ? 9 : 17;
-		for (int digits = 1; digits < maxDigits; digits++) {
-			BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-			if (isFloat ? rounded.floatValue() == (float) value : rounded.doubleValue() == value) {
-				return decimal(rounded);
-			}
-		}
-		return decimal(exact.round(new MathContext(maxDigits, RoundingMode.HALF_EVEN)));
-	}
-
-	private record CachedNumber(long bits, String text) {
-	}
-
-	static String decimal(BigDecimal value) {
-		return (value.signum() == 0) ? "0" : value.stripTrailingZeros().toPlainString();
-	}
 
 	private void writeOptionalNumber(Object value) {
 		if (value instanceof OptionalInt number) {
@@ -611,7 +545,7 @@ final class CanonicalValueWriter {
 			case INTEGER -> Long.toString(integer(key));
 			case FLOATING -> floatingKey((Number) key);
 			case BIG_INTEGER -> key.toString();
-			case BIG_DECIMAL -> decimal((BigDecimal) key);
+			case BIG_DECIMAL -> CanonicalNumbers.decimal((BigDecimal) key);
 			case ENUM -> ((Enum<?>) key).name();
 			case STRING_FORM -> type.stringForm(key);
 			default -> throw new Unkeyable("cannot be a map key: keys must be strings, numbers, enums or other "
@@ -622,9 +556,10 @@ final class CanonicalValueWriter {
 	private static String floatingKey(Number key) {
 		double value = key.doubleValue();
 		if (Double.isNaN(value) || Double.isInfinite(value)) {
-			return nonFinite(value);
+			return CanonicalNumbers.nonFinite(value);
 		}
-		return (key instanceof Float number) ? canonicalFloat(number) : canonicalDouble(value);
+		return (key instanceof Float number) ? CanonicalNumbers.canonicalFloat(number)
+				: CanonicalNumbers.canonicalDouble(value);
 	}
 
 	private void writeJson(JsonNode node, int depth) {
@@ -656,7 +591,7 @@ final class CanonicalValueWriter {
 		}
 		else if (node.isNumber()) {
 			if (node.isBigDecimal()) {
-				json.numberValue(decimal(node.decimalValue()));
+				json.numberValue(CanonicalNumbers.decimal(node.decimalValue()));
 			}
 			else {
 				writeDouble(node.doubleValue());
