@@ -1,12 +1,10 @@
 package dev.llmcache.key;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -24,26 +22,22 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.POJONode;
 
-import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
-import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
-import org.springframework.ai.content.MediaContent;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
  * Writes one {@link KeyRequest} in canonical form: the value half of it, on top of
- * {@link CanonicalJsonWriter}. See {@link DefaultLlmCacheKeyGenerator} for the rules.
+ * {@link CanonicalJsonWriter}. See {@link DefaultLlmCacheKeyGenerator} for the rules. This is the
+ * generic walker (values, containers, records and beans, runtime types); numbers are
+ * {@link CanonicalNumbers}, and Spring AI values {@link SpringAiForms}.
  *
  * <p>Not thread-safe: one instance per key.
  */
@@ -54,15 +48,6 @@ final class CanonicalValueWriter {
 	private static final String TOO_DEEP = "the value is nested deeper than " + MAX_DEPTH
 			+ " levels or contains a cycle";
 
-	private static final JsonMapper SCHEMA_MAPPER = JsonMapper.builder().build();
-
-	// Tool schemas are the same few strings on every call; parsing them each time would dominate.
-	// Bounded by count: a schema is small, and an application has few of them.
-	private static final Cache<String, byte[]> SCHEMAS = Caffeine.newBuilder()
-		.maximumSize(1024)
-		.executor(Runnable::run)
-		.build();
-
 	/** The type written for a {@code byte[]} whose declared type leaves it open. */
 	private static final String BYTES_TYPE = "bytes";
 
@@ -71,6 +56,8 @@ final class CanonicalValueWriter {
 	private final @Nullable PromptNormalizer normalizer;
 
 	private final Placeholders.@Nullable Collector tokens;
+
+	private final SpringAiForms springAi;
 
 	/**
 	 * @param normalizer applied to prompt texts, or null to hash them as they are
@@ -88,6 +75,7 @@ final class CanonicalValueWriter {
 		this.json = json;
 		this.normalizer = normalizer;
 		this.tokens = (normalizer != null) ? tokens : null;
+		this.springAi = new SpringAiForms(this, json);
 	}
 
 	/**
@@ -170,7 +158,7 @@ final class CanonicalValueWriter {
 		}
 	}
 
-	private String prompt(String text) {
+	String prompt(String text) {
 		return (this.normalizer != null) ? this.normalizer.normalize(text, this.tokens) : text;
 	}
 
@@ -226,12 +214,12 @@ final class CanonicalValueWriter {
 			case OPTIONAL -> writeValue(((Optional<?>) value).orElse(null), depth, elementType(declared, 0));
 			case OPTIONAL_NUMBER -> writeOptionalNumber(value);
 			case JSON_NODE -> writeJson((JsonNode) value, depth);
-			case PROMPT -> writePrompt((Prompt) value, depth);
-			case MESSAGE -> writeMessage((Message) value, depth);
-			case CHAT_OPTIONS -> writeOptions((ChatOptions) value, valueType, depth, declared);
-			case TOOL_CALLBACK -> writeToolDefinition(((ToolCallback) value).getToolDefinition(), depth);
-			case TOOL_DEFINITION -> writeToolDefinition((ToolDefinition) value, depth);
-			case MEDIA -> writeMedia((Media) value, depth);
+			case PROMPT -> this.springAi.writePrompt((Prompt) value, depth);
+			case MESSAGE -> this.springAi.writeMessage((Message) value, depth);
+			case CHAT_OPTIONS -> this.springAi.writeOptions((ChatOptions) value, valueType, depth, declared);
+			case TOOL_CALLBACK -> this.springAi.writeToolDefinition(((ToolCallback) value).getToolDefinition(), depth);
+			case TOOL_DEFINITION -> this.springAi.writeToolDefinition((ToolDefinition) value, depth);
+			case MEDIA -> this.springAi.writeMedia((Media) value, depth);
 			case RECORD, BEAN -> writeProperties(value, valueType, depth, runtimeTypeName(type, declared));
 			case REJECTED -> throw new Unkeyable(valueType.rejection(), type);
 		}
@@ -241,7 +229,7 @@ final class CanonicalValueWriter {
 	 * The class name to write for a value whose declared type does not fix its runtime type, or
 	 * null when the declared type is exactly the runtime class.
 	 */
-	private static @Nullable String runtimeTypeName(Class<?> runtime, @Nullable Type declared) {
+	static @Nullable String runtimeTypeName(Class<?> runtime, @Nullable Type declared) {
 		return (rawClass(declared) == runtime) ? null : runtime.getName();
 	}
 
@@ -406,17 +394,17 @@ final class CanonicalValueWriter {
 		json.endArray();
 	}
 
-	private static void enter(int depth) {
+	static void enter(int depth) {
 		if (depth > MAX_DEPTH) {
 			throw new Unkeyable(TOO_DEEP, null);
 		}
 	}
 
-	private void writeList(Collection<?> values, int depth) {
+	void writeList(Collection<?> values, int depth) {
 		writeList(values, depth, null);
 	}
 
-	private void writeList(Collection<?> values, int depth, @Nullable Type elementType) {
+	void writeList(Collection<?> values, int depth, @Nullable Type elementType) {
 		enter(depth);
 		this.json.beginArray();
 		int index = 0;
@@ -562,7 +550,7 @@ final class CanonicalValueWriter {
 				: CanonicalNumbers.canonicalDouble(value);
 	}
 
-	private void writeJson(JsonNode node, int depth) {
+	void writeJson(JsonNode node, int depth) {
 		CanonicalJsonWriter json = this.json;
 		if (node.isObject()) {
 			enter(depth);
@@ -639,271 +627,13 @@ final class CanonicalValueWriter {
 		json.endObject();
 	}
 
-	/**
-	 * {@code {"@type":"prompt","messages":[...],"options":...}}.
-	 */
-	private void writePrompt(Prompt prompt, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("@type");
-		json.stringValue("prompt");
-		json.name("messages");
-		try {
-			writeList(prompt.getInstructions(), depth + 1);
-		}
-		catch (Unkeyable ex) {
-			throw ex.at(".messages");
-		}
-		json.name("options");
-		ChatOptions options = prompt.getOptions();
-		if (options != null) {
-			try {
-				writeOptions(options, ValueType.of(options.getClass()), depth + 1, ChatOptions.class);
-			}
-			catch (Unkeyable ex) {
-				throw ex.at(".options");
-			}
-		}
-		else {
-			json.nullValue();
-		}
-		json.endObject();
-	}
-
-	/**
-	 * {@code {"media":[...],"responses":[...],"role":...,"text":...,"toolCalls":[...]}}, where the
-	 * lists appear only when not empty and a missing text is written as {@code ""}. Metadata never
-	 * reaches the model, so it is left out.
-	 */
-	private void writeMessage(Message message, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		if (message instanceof MediaContent content) {
-			List<Media> media = content.getMedia();
-			if (media != null && !media.isEmpty()) {
-				json.name("media");
-				try {
-					writeList(media, depth + 1);
-				}
-				catch (Unkeyable ex) {
-					throw ex.at(".media");
-				}
-			}
-		}
-		if (message instanceof ToolResponseMessage toolResponses && !toolResponses.getResponses().isEmpty()) {
-			json.name("responses");
-			json.beginArray();
-			for (ToolResponseMessage.ToolResponse response : toolResponses.getResponses()) {
-				json.beginObject();
-				json.name("id");
-				nullableString(response.id());
-				json.name("name");
-				nullableString(response.name());
-				json.name("responseData");
-				nullableString(response.responseData());
-				json.endObject();
-			}
-			json.endArray();
-		}
-		json.name("role");
-		json.stringValue(message.getMessageType().getValue());
-		json.name("text");
-		String text = message.getText();
-		// Providers send an assistant turn with only tool calls as null or "" content alike.
-		json.stringValue((text != null) ? prompt(text) : "");
-		if (message instanceof AssistantMessage assistant && assistant.hasToolCalls()) {
-			json.name("toolCalls");
-			json.beginArray();
-			for (AssistantMessage.ToolCall call : assistant.getToolCalls()) {
-				json.beginObject();
-				json.name("arguments");
-				nullableString(call.arguments());
-				json.name("id");
-				nullableString(call.id());
-				json.name("name");
-				nullableString(call.name());
-				json.name("type");
-				nullableString(call.type());
-				json.endObject();
-			}
-			json.endArray();
-		}
-		json.endObject();
-	}
-
-	private void nullableString(@Nullable String value) {
+	void nullableString(@Nullable String value) {
 		if (value != null) {
 			this.json.stringValue(value);
 		}
 		else {
 			this.json.nullValue();
 		}
-	}
-
-	/**
-	 * {@code {"mime":...,"sha256":...}}: the content by its digest, so that an image does not have
-	 * to be hashed twice through the JSON escaper. The name is left out: by default it is random.
-	 */
-	private void writeMedia(Media media, int depth) {
-		enter(depth);
-		Object data = media.getData();
-		MessageDigest digest = newDigest();
-		if (data instanceof byte[] bytes) {
-			digest.update(bytes);
-		}
-		else if (data instanceof String text) {
-			digest.update(text.getBytes(StandardCharsets.UTF_8));
-		}
-		else if (data instanceof URL url) {
-			digest.update(url.toExternalForm().getBytes(StandardCharsets.UTF_8));
-		}
-		else {
-			throw new Unkeyable("is media data of an unknown kind; media must hold a byte[], a String or a URL",
-					data.getClass());
-		}
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("mime");
-		json.stringValue(ValueType.mimeType(media.getMimeType()));
-		json.name("sha256");
-		json.stringValue(hex(digest.digest()));
-		json.endObject();
-	}
-
-	/**
-	 * Every readable property but the {@linkplain ValueType#TRANSPORT_ONLY_OPTIONS transport-only}
-	 * ones, in name order, after the options class where the declared type does not fix it. Null
-	 * and empty values are left out, so that options from different builders that ask for the
-	 * same thing are the same. A tool context that is not empty makes the call uncacheable.
-	 */
-	private void writeOptions(ChatOptions options, ValueType type, int depth, @Nullable Type declared) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		String typeName = runtimeTypeName(options.getClass(), declared);
-		if (typeName != null) {
-			json.name("@type");
-			json.stringValue(typeName);
-		}
-		for (ValueType.Property property : type.properties()) {
-			Object value = property.read(options);
-			if (value == null || (value instanceof Collection<?> collection && collection.isEmpty())
-					|| (value instanceof Map<?, ?> map && map.isEmpty())) {
-				continue;
-			}
-			String name = property.name();
-			if (name.equals(ValueType.TOOL_CONTEXT)) {
-				throw Unkeyable.uncacheable("the chat option toolContext holds application objects that decide what "
-						+ "the tools return, which a key cannot make canonical").at("." + name);
-			}
-			json.name(name);
-			try {
-				if (name.equals("toolCallbacks") && value instanceof Collection<?> callbacks) {
-					writeToolCallbacks(callbacks, depth + 1);
-				}
-				else if (name.equals("toolChoice") && !isCanonicalToolChoice(value)) {
-					throw new Unkeyable("cannot be a canonical tool choice; set the tool choice as a String "
-							+ "(\"auto\", \"none\", \"required\" or its JSON)", value.getClass());
-				}
-				else {
-					writeValue(value, depth + 1, property.type());
-				}
-			}
-			catch (Unkeyable ex) {
-				// A provider SDK object the key cannot read: the call is valid, only not cacheable.
-				throw ex.asUncacheableOption(name).at("." + name);
-			}
-		}
-		json.endObject();
-	}
-
-	// An SDK union type exposes only which variant it is as properties, not the tool it names:
-	// walking it would give two different choices the same key.
-	private static boolean isCanonicalToolChoice(Object value) {
-		Class<?> type = value.getClass();
-		return value instanceof CharSequence || value instanceof Map || value instanceof Enum || type.isRecord()
-				|| value instanceof JsonNode;
-	}
-
-	/**
-	 * Tool definitions sorted by name: the model sees a set of tools, whatever order they were
-	 * registered in.
-	 */
-	private void writeToolCallbacks(Collection<?> callbacks, int depth) {
-		enter(depth);
-		List<ToolDefinition> definitions = new ArrayList<>(callbacks.size());
-		for (Object callback : callbacks) {
-			if (callback instanceof ToolCallback toolCallback) {
-				definitions.add(toolCallback.getToolDefinition());
-			}
-			else {
-				throw new Unkeyable("is not a ToolCallback", (callback != null) ? callback.getClass() : Object.class);
-			}
-		}
-		definitions.sort(Comparator.comparing(ToolDefinition::name, Comparator.nullsFirst(Comparator.naturalOrder())));
-		this.json.beginArray();
-		for (ToolDefinition definition : definitions) {
-			writeToolDefinition(definition, depth + 1);
-		}
-		this.json.endArray();
-	}
-
-	/**
-	 * {@code {"description":...,"inputSchema":...,"name":...}}, with the input schema as canonical
-	 * JSON: generated schemas do not promise an order of their members.
-	 */
-	private void writeToolDefinition(ToolDefinition definition, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("description");
-		nullableString(definition.description());
-		json.name("inputSchema");
-		String schema = definition.inputSchema();
-		if (schema != null) {
-			json.rawValue(canonicalSchema(schema));
-		}
-		else {
-			json.nullValue();
-		}
-		json.name("name");
-		nullableString(definition.name());
-		json.endObject();
-	}
-
-	private static byte[] canonicalSchema(String schema) {
-		return SCHEMAS.get(schema, CanonicalValueWriter::renderSchema);
-	}
-
-	private static byte[] renderSchema(String schema) {
-		CanonicalJsonWriter.ByteArraySink sink = new CanonicalJsonWriter.ByteArraySink();
-		CanonicalJsonWriter json = new CanonicalJsonWriter(sink);
-		CanonicalValueWriter writer = new CanonicalValueWriter(json, null);
-		JsonNode node;
-		try {
-			node = SCHEMA_MAPPER.readTree(schema);
-		}
-		catch (RuntimeException ex) {
-			node = null;
-		}
-		try {
-			if (node != null) {
-				writer.writeJson(node, 1);
-			}
-			else {
-				json.stringValue(schema);
-			}
-		}
-		catch (Unkeyable ex) {
-			// Deeper than any real schema: keep the text as it is, which is still a stable key.
-			sink = new CanonicalJsonWriter.ByteArraySink();
-			json = new CanonicalJsonWriter(sink);
-			json.stringValue(schema);
-		}
-		json.flush();
-		return sink.toByteArray();
 	}
 
 	static String hex(byte[] bytes) {
