@@ -86,6 +86,11 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		cache.setBroadcaster(this);
 	}
 
+	/** Whether this instance has confirmed that it hears the invalidations of every instance. */
+	public boolean isListening() {
+		return this.probeReceived.getCount() == 0;
+	}
+
 	@Override
 	public void evicted(CacheKey key) {
 		ObjectNode message = message("evict", key.namespace());
