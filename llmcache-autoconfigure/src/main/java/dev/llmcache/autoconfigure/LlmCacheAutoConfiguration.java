@@ -240,7 +240,7 @@ public class LlmCacheAutoConfiguration {
 		RedisL1Coherence llmCacheL1Coherence(LlmCacheProperties properties, TieredCache cache, RedisTier redis,
 				LettuceConnectionFactory connectionFactory) {
 			return new RedisL1Coherence(cache, redis, connectionFactory,
-					properties.getRedis().getKeyPrefix() + "invalidations");
+					properties.getRedis().getKeyPrefix() + "invalidations", properties.getL1().getCoherenceBound());
 		}
 
 	}

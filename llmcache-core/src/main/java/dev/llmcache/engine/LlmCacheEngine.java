@@ -243,10 +243,7 @@ public final class LlmCacheEngine {
 			Duration ttl = (control.getTtl() != null) ? control.getTtl() : call.ttl();
 			CachedValue stored = this.cache.put(call.key(), call.type(), result,
 					(usage != null) ? modelOf(result, usage) : modelOf(result),
-					(usage != null) ? usageOf(result, usage) : usageOf(result), ttl, lookup);
-			if (stored != null && control.isForceRefresh()) {
-				this.cache.overwritten(call.key());
-			}
+					(usage != null) ? usageOf(result, usage) : usageOf(result), ttl, lookup, control.isForceRefresh());
 			if (stored != null && call.semantic() != null && this.semanticTier != null && !control.isSemanticOff()) {
 				this.semanticTier.stored(call, call.semantic(), stored);
 			}

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -32,9 +33,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
  * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>};
- * the index of a namespace with a cap on its entries at {@code P n:<namespace>}. Each entry records
- * the generation it was written under, and a lookup reads the entry and the current generation in one {@code MGET}, so clearing a
- * namespace is one {@code INCR}, without {@code KEYS} or {@code SCAN}.
+ * the index of a namespace with a cap on its entries at {@code P n:<namespace>}; the stamp of an
+ * entry, changed by every store and eviction of it, at <code>{P e:&lt;hash&gt;}:s</code> (see
+ * {@link #stampKey}). Each entry records the generation it was written under, and a lookup reads the
+ * entry, the current generation and the stamp in one {@code MGET}, so clearing a namespace is one
+ * write of a new random generation, without {@code KEYS} or {@code SCAN}. Stores, evictions and
+ * clears are Lua scripts that check and change atomically and announce the change to the other
+ * instances in the same script: see docs/consistency.md.
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
@@ -82,6 +87,52 @@ public final class RedisTier implements DisposableBean {
 			return evicted
 			""";
 
+	/*
+	 * A store is made only if the key's stamp is still the one the call read when it began (and, on a
+	 * standalone Redis, the namespace generation too); it writes a fresh stamp, so of two calls that
+	 * began from the same state only the first to store succeeds. A replacing store (forceRefresh)
+	 * announces itself in the same script. KEYS: entry, stamp[, generation]. ARGV: bytes, ttl, expected
+	 * stamp ('' for none), new stamp, stamp ttl, expected generation, channel ('' for none), message.
+	 */
+	private static final String STORE_IF_UNCHANGED = """
+			if (redis.call('get', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+			if KEYS[3] and (redis.call('get', KEYS[3]) or '') ~= ARGV[6] then return 0 end
+			redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2])
+			redis.call('set', KEYS[2], ARGV[4], 'px', ARGV[5])
+			if ARGV[7] ~= '' then redis.call('publish', ARGV[7], ARGV[8]) end
+			return 1
+			""";
+
+	/*
+	 * An eviction deletes the entry, stamps the key (so that no call that began before it can store)
+	 * and announces itself, all or nothing. KEYS: entry, stamp. ARGV: new stamp, stamp ttl, channel,
+	 * message.
+	 */
+	private static final String EVICT = """
+			redis.call('del', KEYS[1])
+			redis.call('set', KEYS[2], ARGV[1], 'px', ARGV[2])
+			if ARGV[3] ~= '' then redis.call('publish', ARGV[3], ARGV[4]) end
+			return 1
+			""";
+
+	/* A clear writes a fresh random generation and announces itself. KEYS: generation. ARGV: generation, channel, message. */
+	private static final String CLEAR = """
+			redis.call('set', KEYS[1], ARGV[1])
+			if ARGV[2] ~= '' then redis.call('publish', ARGV[2], ARGV[3]) end
+			return 1
+			""";
+
+	/* A namespace without a generation gets a random one before anything is stored under it. */
+	private static final String GENERATION_OF = """
+			redis.call('set', KEYS[1], ARGV[1], 'nx')
+			return redis.call('get', KEYS[1])
+			""";
+
+	/** How long a key's stamp outlives its last write at least: longer than any call is in flight. */
+	static final long STAMP_RETENTION_MILLIS = Duration.ofHours(24).toMillis();
+
+	private static final byte[] NONE = new byte[0];
+
 	private static final String RELEASE_IF_HOLDER = "if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -105,6 +156,10 @@ public final class RedisTier implements DisposableBean {
 
 	private volatile boolean firstConnect = true;
 
+	private volatile @Nullable Announcements announcements;
+
+	private final boolean standalone;
+
 	/**
 	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
 	 * connection from it (the shared native connection, unless the factory is set not to share)
@@ -125,20 +180,40 @@ public final class RedisTier implements DisposableBean {
 		this.indexPrefix = keyPrefix + "n:";
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
+		// On a Cluster the generation lives in another slot than the entry: no script may read both.
+		this.standalone = !lettuce.isClusterAware();
 		startConnecting();
 	}
 
 	/**
-	 * Read an entry and the current generation of its namespace.
+	 * Read an entry, the current generation of its namespace and the key's stamp, in one
+	 * {@code MGET}. A namespace without a generation (never cleared, or Redis restarted empty) gets a
+	 * random one first, so that no entry is ever written under a generation that could come back.
 	 * @return the answer, or {@link Lookup#UNAVAILABLE} when Redis cannot answer in time
 	 */
 	public Lookup lookup(CacheKey key) {
-		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey(key.namespace()), entryKey(key)));
+		byte[] entryKey = entryKey(key);
+		List<KeyValue<byte[], byte[]>> values = call(
+				c -> c.mget(generationKey(key.namespace()), entryKey, stampKey(entryKey)));
 		if (values == null) {
 			return Lookup.UNAVAILABLE;
 		}
-		long generation = parseGeneration(values.get(0).getValueOrElse(null));
-		return new Lookup(true, values.get(1).getValueOrElse(null), generation);
+		byte[] generation = values.get(0).getValueOrElse(null);
+		if (generation == null) {
+			generation = call(c -> c.eval(GENERATION_OF, ScriptOutputType.VALUE,
+					new byte[][] { generationKey(key.namespace()) }, ascii(Long.toString(randomPositive()))));
+			if (generation == null) {
+				return Lookup.UNAVAILABLE;
+			}
+		}
+		byte[] stamp = values.get(2).getValueOrElse(null);
+		return new Lookup(true, values.get(1).getValueOrElse(null), parseGeneration(generation),
+				(stamp != null) ? new String(stamp, StandardCharsets.US_ASCII) : "");
+	}
+
+	/** Where invalidations are announced, from inside the scripts that make them; none by default. */
+	public void setAnnouncements(@Nullable Announcements announcements) {
+		this.announcements = announcements;
 	}
 
 	/**
@@ -155,20 +230,37 @@ public final class RedisTier implements DisposableBean {
 		return this.capEvictions.sum();
 	}
 
-	/** @return whether Redis stored it */
-	public boolean store(CacheKey key, byte[] bytes, long ttlMillis) {
-		if (ttlMillis <= 0) {
-			return false;
+	/**
+	 * Store an entry for a call that began when {@code lookup} was read: refused when the key was
+	 * stored, evicted or refreshed since, or (on a standalone Redis) its namespace cleared.
+	 * @param replaces whether the entry replaces one on purpose (a forced refresh): the other
+	 * instances are told to drop their copy, in the same script
+	 */
+	public Store store(CacheKey key, byte[] bytes, long ttlMillis, Lookup lookup, boolean replaces) {
+		if (ttlMillis <= 0 || !lookup.available()) {
+			return Store.UNAVAILABLE;
 		}
-		boolean stored = call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
-		if (stored) {
-			this.availability.accepted();
-			long cap = this.entryCaps.capOf(key.namespace());
-			if (cap > 0) {
-				keepWithinCap(key, ttlMillis, cap);
-			}
+		byte[] entryKey = entryKey(key);
+		byte[][] keys = this.standalone ? new byte[][] { entryKey, stampKey(entryKey), generationKey(key.namespace()) }
+				: new byte[][] { entryKey, stampKey(entryKey) };
+		Announcements target = replaces ? this.announcements : null;
+		Long result = call(c -> c.eval(STORE_IF_UNCHANGED, ScriptOutputType.INTEGER, keys, bytes,
+				ascii(Long.toString(ttlMillis)), ascii(lookup.stamp()), newStamp(),
+				ascii(Long.toString(Math.max(ttlMillis, STAMP_RETENTION_MILLIS))),
+				ascii(Long.toString(lookup.generation())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
+		if (result == null) {
+			return Store.UNAVAILABLE;
 		}
-		return stored;
+		if (result == 0) {
+			return Store.REFUSED;
+		}
+		this.availability.accepted();
+		long cap = this.entryCaps.capOf(key.namespace());
+		if (cap > 0) {
+			keepWithinCap(key, ttlMillis, cap);
+		}
+		return Store.STORED;
 	}
 
 	private void keepWithinCap(CacheKey key, long ttlMillis, long cap) {
@@ -187,18 +279,35 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
-	/** @return whether Redis answered (whether or not the entry existed) */
-	public boolean delete(CacheKey key) {
-		return call(c -> c.del(entryKey(key))) != null;
+	/**
+	 * Evict an entry: delete it, stamp the key so that no call that began before can store it again,
+	 * and announce the eviction, in one script. Attempted even while reads are suspended after a
+	 * failure: an invalidation must not be skipped because Redis was slow a moment ago.
+	 * @return whether Redis confirmed it in time
+	 */
+	public boolean evict(CacheKey key) {
+		byte[] entryKey = entryKey(key);
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(EVICT, ScriptOutputType.INTEGER, new byte[][] { entryKey, stampKey(entryKey) },
+				newStamp(), ascii(Long.toString(STAMP_RETENTION_MILLIS)), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
 	}
 
 	/**
-	 * Make every entry of the namespace unreachable at once.
-	 * @return the new generation, or -1 if Redis did not answer
+	 * Make every entry of the namespace unreachable at once: a new random generation, never a
+	 * counter, so that a Redis that restarted empty cannot bring an old one back. Announced in the
+	 * same script; attempted even while reads are suspended.
+	 * @return whether Redis confirmed it in time
 	 */
-	public long bumpGeneration(String namespace) {
-		Long generation = call(c -> c.incr(generationKey(namespace)));
-		return (generation != null) ? generation : -1;
+	public boolean clear(String namespace) {
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(CLEAR, ScriptOutputType.INTEGER, new byte[][] { generationKey(namespace) },
+				ascii(Long.toString(randomPositive())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.clearMessage(namespace) : NONE));
+	}
+
+	private boolean invalidation(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Long>> script) {
+		return attempt(script, true).value() != null;
 	}
 
 	/**
@@ -230,6 +339,11 @@ public final class RedisTier implements DisposableBean {
 		return call(c -> c.publish(channel, message)) != null;
 	}
 
+	/** The bound of every Redis call, in milliseconds. */
+	public long timeoutMillis() {
+		return this.timeoutMillis;
+	}
+
 	public RedisAvailability availability() {
 		return this.availability;
 	}
@@ -245,6 +359,26 @@ public final class RedisTier implements DisposableBean {
 		System.arraycopy(this.entryPrefix, 0, result, 0, this.entryPrefix.length);
 		System.arraycopy(hash, 0, result, this.entryPrefix.length, hash.length);
 		return result;
+	}
+
+	/**
+	 * The key of an entry's stamp: in the entry's own hash slot, so that one script can read both on a
+	 * Cluster. The entry key becomes the stamp's hash tag, unless it has a tag of its own (a prefix
+	 * such as {@code {app}:}), which the stamp then shares.
+	 */
+	static byte[] stampKey(byte[] entryKey) {
+		String entry = new String(entryKey, StandardCharsets.UTF_8);
+		int open = entry.indexOf('{');
+		boolean tagged = open >= 0 && entry.indexOf('}', open + 1) > open + 1;
+		return (tagged ? entry + ":s" : "{" + entry + "}:s").getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] newStamp() {
+		return ascii(Long.toString(randomPositive()));
+	}
+
+	private static long randomPositive() {
+		return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 	}
 
 	private byte[] leaseKey(CacheKey key) {
@@ -277,7 +411,12 @@ public final class RedisTier implements DisposableBean {
 	}
 
 	private <T> Answer<T> attempt(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
-		if (!this.availability.permits()) {
+		return attempt(command, false);
+	}
+
+	private <T> Answer<T> attempt(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command,
+			boolean evenIfSuspended) {
+		if (!evenIfSuspended && !this.availability.permits()) {
 			return Answer.none();
 		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = commands();
@@ -395,11 +534,40 @@ public final class RedisTier implements DisposableBean {
 	 *
 	 * @param available whether Redis answered at all
 	 * @param bytes the stored entry, null if absent
-	 * @param generation the namespace's current generation (0 if never cleared)
+	 * @param generation the namespace's current generation, a random positive number
+	 * @param stamp the key's stamp, changed by every store and eviction; empty if none
 	 */
-	public record Lookup(boolean available, byte @Nullable [] bytes, long generation) {
+	public record Lookup(boolean available, byte @Nullable [] bytes, long generation, String stamp) {
 
-		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1);
+		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1, "");
+
+	}
+
+	/** What became of a store. */
+	public enum Store {
+
+		/** Written. */
+		STORED,
+
+		/** Not written: the key was stored, evicted or refreshed, or its namespace cleared, since the call began. */
+		REFUSED,
+
+		/** Redis did not answer (or refused the command): nothing is known. */
+		UNAVAILABLE
+
+	}
+
+	/**
+	 * The invalidation messages the scripts publish, so that a change and its announcement happen
+	 * together or not at all. Implementations are thread-safe.
+	 */
+	public interface Announcements {
+
+		byte[] channel();
+
+		byte[] evictMessage(CacheKey key);
+
+		byte[] clearMessage(String namespace);
 
 	}
 

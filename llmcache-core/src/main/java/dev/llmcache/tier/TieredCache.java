@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.llmcache.LlmCacheInvalidationException;
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.LlmCacheSerializer;
 import dev.llmcache.codec.TokenUsage;
@@ -34,6 +35,8 @@ public final class TieredCache {
 	private final double ttlJitter;
 
 	private final ConcurrentHashMap<String, Long> localGenerations = new ConcurrentHashMap<>();
+
+	private final PendingInvalidations pending = new PendingInvalidations();
 
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
@@ -96,25 +99,29 @@ public final class TieredCache {
 		if (this.local != null && readL1 && this.localReadable) {
 			CachedValue value = this.local.get(key);
 			if (value != null) {
-				return new Lookup(value, Tier.L1, -1, localGeneration);
+				return new Lookup(value, Tier.L1, RedisTier.Lookup.UNAVAILABLE, localGeneration);
 			}
 		}
 		if (this.redis == null) {
-			return new Lookup(null, Tier.NONE, -1, localGeneration);
+			return new Lookup(null, Tier.NONE, RedisTier.Lookup.UNAVAILABLE, localGeneration);
+		}
+		if (!this.pending.isEmpty() && !this.pending.replay(this.redis)) {
+			// Redis may still hold what the pending invalidations remove: it is not read until they land.
+			return new Lookup(null, Tier.NONE, RedisTier.Lookup.UNAVAILABLE, localGeneration);
 		}
 		RedisTier.Lookup stored = this.redis.lookup(key);
 		if (!stored.available() || stored.bytes() == null) {
-			return new Lookup(null, Tier.NONE, stored.generation(), localGeneration);
+			return new Lookup(null, Tier.NONE, stored, localGeneration);
 		}
 		CachedValue value = decode(key, type, stored.bytes());
 		long now = System.currentTimeMillis();
 		if (value == null || value.generation() != stored.generation() || value.isExpired(now)) {
-			return new Lookup(null, Tier.NONE, stored.generation(), localGeneration);
+			return new Lookup(null, Tier.NONE, stored, localGeneration);
 		}
 		if (this.local != null) {
 			this.local.put(key, value);
 		}
-		return new Lookup(value, Tier.L2, stored.generation(), localGeneration);
+		return new Lookup(value, Tier.L2, stored, localGeneration);
 	}
 
 	/**
@@ -124,6 +131,17 @@ public final class TieredCache {
 	 */
 	public @Nullable CachedValue put(CacheKey key, ValueType type, Object value, @Nullable String model,
 			TokenUsage usage, Duration ttl, Lookup lookup) {
+		return put(key, type, value, model, usage, ttl, lookup, false);
+	}
+
+	/**
+	 * Store a value the model produced after {@code lookup} missed, or that replaces the entry on
+	 * purpose ({@code replaces}, a forced refresh: other instances drop their copy).
+	 * @return the stored entry, or null when nothing was stored: an invalidation or another store of
+	 * the key since the lookup made it stale, or it exceeds the maximum size
+	 */
+	public @Nullable CachedValue put(CacheKey key, ValueType type, Object value, @Nullable String model,
+			TokenUsage usage, Duration ttl, Lookup lookup, boolean replaces) {
 		if (this.localGenerations.getOrDefault(key.namespace(), 0L) != lookup.localGeneration()) {
 			return null;
 		}
@@ -139,8 +157,14 @@ public final class TieredCache {
 			return null;
 		}
 		entry = new CachedValue(value, model, usage, now, now + lifetime, generation, bytes.length);
-		if (this.redis != null && lookup.l2Generation() >= 0) {
-			this.redis.store(key, bytes, lifetime);
+		if (this.redis != null && lookup.l2Generation() >= 0 && this.pending.isEmpty()
+				&& this.redis.store(key, bytes, lifetime, lookup.l2(), replaces) == RedisTier.Store.REFUSED) {
+			// Another call stored first, or an invalidation came after this call began: its answer is
+			// the caller's alone, kept nowhere, so that every instance serves what Redis holds.
+			return null;
+		}
+		if (this.redis == null && replaces) {
+			this.broadcaster.evicted(key);
 		}
 		if (this.local != null) {
 			this.local.put(key, entry);
@@ -148,20 +172,57 @@ public final class TieredCache {
 		return entry;
 	}
 
-	/** Remove one entry from both tiers, and from the L1 of every other instance. */
+	/**
+	 * Remove one entry from both tiers, and from the L1 of every other instance.
+	 * @throws LlmCacheInvalidationException when Redis did not confirm it in time: this instance's
+	 * copy is gone and the eviction is pending, replayed before Redis is used again
+	 */
 	public void evict(CacheKey key) {
 		if (this.local != null) {
 			this.local.invalidate(key);
 		}
-		if (this.redis != null) {
-			this.redis.delete(key);
+		if (this.redis == null) {
+			this.broadcaster.evicted(key);
+			return;
 		}
-		this.broadcaster.evicted(key);
+		// Behind a pending invalidation, this one waits its turn: they land in the order they were made.
+		if (!this.pending.replay(this.redis) || !this.redis.evict(key)) {
+			unconfirmed(new PendingInvalidations.Pending(key, key.namespace()));
+		}
 	}
 
-	/** An entry was replaced on purpose (a forced refresh): other instances drop their L1 copy. */
+	/** A forced refresh was stored without Redis: other instances drop their L1 copy. */
 	public void overwritten(CacheKey key) {
-		this.broadcaster.evicted(key);
+		if (this.redis == null) {
+			this.broadcaster.evicted(key);
+		}
+	}
+
+	private void unconfirmed(PendingInvalidations.Pending invalidation) {
+		this.pending.add(invalidation);
+		String message = "llmcache: " + invalidation.describe() + " could not be confirmed by Redis in "
+				+ this.redis.timeoutMillis() + " ms; this instance dropped its own copy and replays the "
+				+ ((invalidation.key() != null) ? "eviction" : "clear") + " when Redis answers, before it reads Redis again";
+		logger.warn(message);
+		throw new LlmCacheInvalidationException(message);
+	}
+
+	/** How many invalidations Redis did not confirm when they were made. */
+	public long unconfirmedInvalidations() {
+		return this.pending.failed();
+	}
+
+	/** How many invalidations wait to be replayed. */
+	public int pendingInvalidations() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Replay pending invalidations now, if Redis answers.
+	 * @return whether nothing is pending any more
+	 */
+	public boolean replayPendingInvalidations() {
+		return this.pending.isEmpty() || this.pending.replay(this.redis);
 	}
 
 	/** Apply another instance's eviction to this instance's L1 only. */
@@ -186,13 +247,22 @@ public final class TieredCache {
 		}
 	}
 
-	/** Make every entry of a namespace unreachable: O(1) in Redis, a sweep of this instance's L1. */
+	/**
+	 * Make every entry of a namespace unreachable: O(1) in Redis, a sweep of this instance's L1.
+	 * @throws LlmCacheInvalidationException when Redis did not confirm it in time: this instance's
+	 * copies are gone and the clear is pending, replayed before Redis is used again
+	 */
 	public void clearNamespace(String namespace) {
-		if (this.redis != null) {
-			this.redis.bumpGeneration(namespace);
-		}
 		clearNamespaceLocally(namespace);
-		this.broadcaster.cleared(namespace);
+		if (this.redis == null) {
+			this.broadcaster.cleared(namespace);
+			return;
+		}
+		if (!this.pending.replay(this.redis) || !this.redis.clear(namespace)) {
+			unconfirmed(new PendingInvalidations.Pending(null, namespace));
+		}
+		// Calls that read Redis while the clear was under way are refused too.
+		clearNamespaceLocally(namespace);
 	}
 
 	public @Nullable LocalTier local() {
@@ -232,18 +302,24 @@ public final class TieredCache {
 	 *
 	 * @param value the entry found, or null on a miss
 	 * @param tier where it was found
-	 * @param l2Generation the namespace generation Redis reported, -1 when Redis did not answer
+	 * @param l2 what Redis reported: generation and stamp, the call's place in the history of the
+	 * key; {@link RedisTier.Lookup#UNAVAILABLE} when Redis did not answer or was not asked
 	 * @param localGeneration this instance's namespace generation at lookup time
 	 */
-	public record Lookup(@Nullable CachedValue value, Tier tier, long l2Generation, long localGeneration) {
+	public record Lookup(@Nullable CachedValue value, Tier tier, RedisTier.Lookup l2, long localGeneration) {
 
 		public boolean isHit() {
 			return this.value != null;
 		}
 
+		/** The namespace generation Redis reported, -1 when Redis did not answer. */
+		public long l2Generation() {
+			return this.l2.available() ? this.l2.generation() : -1;
+		}
+
 		/** The same lookup as a miss, for a caller that must not be answered from cache. */
 		public Lookup withoutValue() {
-			return new Lookup(null, Tier.NONE, this.l2Generation, this.localGeneration);
+			return new Lookup(null, Tier.NONE, this.l2, this.localGeneration);
 		}
 
 	}
