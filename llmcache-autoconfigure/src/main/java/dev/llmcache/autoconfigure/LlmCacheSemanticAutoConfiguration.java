@@ -22,7 +22,7 @@ import dev.llmcache.semantic.SemanticMatcher;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.semantic.VectorStoreSemanticIndex;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;

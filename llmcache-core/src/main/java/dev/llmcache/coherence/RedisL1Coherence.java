@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.tier.InvalidationBroadcaster;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
@@ -126,14 +126,14 @@ public final class RedisL1Coherence
 		return this.probeReceived.getCount() == 0 && this.l1Readable;
 	}
 
+	/** Nothing to send: the Redis tier announces an eviction in the script that makes it. */
 	@Override
 	public void evicted(CacheKey key) {
-		send(evictNode(key));
 	}
 
+	/** Nothing to send: the Redis tier announces a clear in the script that makes it. */
 	@Override
 	public void cleared(String namespace) {
-		send(message("clear", namespace));
 	}
 
 	@Override
@@ -196,13 +196,6 @@ public final class RedisL1Coherence
 		message.put("op", operation);
 		message.put("ns", namespace);
 		return message;
-	}
-
-	private void send(ObjectNode message) {
-		if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message))) {
-			logger.debug("llmcache: an invalidation could not be published; other instances keep their L1 copy "
-					+ "until it expires or they reconnect");
-		}
 	}
 
 	/**

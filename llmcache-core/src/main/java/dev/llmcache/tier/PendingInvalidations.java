@@ -9,9 +9,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Invalidations that Redis did not confirm in time, kept in order until they can be replayed. While
- * any is pending, this instance neither reads nor writes Redis: an entry it would read or write
- * there may be one of those the pending invalidations remove.
+ * Invalidations that a shared tier did not confirm in time, kept in order until they can be
+ * replayed. While any is pending, this instance neither reads nor writes the shared tiers: an entry
+ * it would read or write there may be one of those the pending invalidations remove.
  *
  * <p>Thread-safe: replays are serialized, and the check that nothing is pending is one volatile
  * read.
@@ -22,16 +22,20 @@ final class PendingInvalidations {
 
 	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
-	private final AtomicLong failed = new AtomicLong();
+	private final AtomicLong unconfirmed = new AtomicLong();
 
 	private volatile int size;
 
-	/** One invalidation: of a key, or of a whole namespace when {@code key} is null. */
-	record Pending(@Nullable CacheKey key, String namespace) {
+	/** One invalidation of one tier: of a key, or of a whole namespace when {@code key} is null. */
+	record Pending(Tier tier, @Nullable CacheKey key, String namespace) {
 
 		String describe() {
 			return (this.key != null) ? "the eviction of " + this.key.hash() + " in '" + this.namespace + "'"
 					: "the clear of namespace '" + this.namespace + "'";
+		}
+
+		boolean replay() {
+			return (this.key != null) ? this.tier.evict(this.key) : this.tier.clear(this.namespace);
 		}
 
 	}
@@ -44,30 +48,33 @@ final class PendingInvalidations {
 		return this.size;
 	}
 
-	/** How many invalidations Redis did not confirm when they were made. */
-	long failed() {
-		return this.failed.get();
-	}
-
-	synchronized void add(Pending pending) {
-		this.failed.incrementAndGet();
-		this.queue.add(pending);
-		this.size = this.queue.size();
+	/** How many invalidations a shared tier did not confirm when they were made. */
+	long unconfirmed() {
+		return this.unconfirmed.get();
 	}
 
 	/**
-	 * Replay what is pending, in order, stopping at the first that Redis does not confirm.
+	 * Make an invalidation behind those pending, so that they land in the order they were made.
+	 * @return whether it was confirmed; if not, it is pending now
+	 */
+	synchronized boolean run(Pending invalidation) {
+		if (replay() && invalidation.replay()) {
+			return true;
+		}
+		this.unconfirmed.incrementAndGet();
+		this.queue.add(invalidation);
+		this.size = this.queue.size();
+		return false;
+	}
+
+	/**
+	 * Replay what is pending, in order, stopping at the first that is not confirmed.
 	 * @return whether nothing is pending any more
 	 */
-	synchronized boolean replay(@Nullable RedisTier redis) {
-		if (this.queue.isEmpty() || redis == null) {
-			return this.queue.isEmpty();
-		}
+	synchronized boolean replay() {
 		int replayed = 0;
 		while (!this.queue.isEmpty()) {
-			Pending next = this.queue.peek();
-			boolean confirmed = (next.key() != null) ? redis.evict(next.key()) : redis.clear(next.namespace());
-			if (!confirmed) {
+			if (!this.queue.peek().replay()) {
 				break;
 			}
 			this.queue.poll();
@@ -75,8 +82,8 @@ final class PendingInvalidations {
 		}
 		this.size = this.queue.size();
 		if (replayed > 0 && this.queue.isEmpty()) {
-			logger.info("llmcache: replayed " + replayed + " invalidation(s) Redis had not confirmed; Redis is used "
-					+ "again");
+			logger.info("llmcache: replayed " + replayed + " invalidation(s) Redis had not confirmed; the shared tier "
+					+ "is used again");
 		}
 		return this.queue.isEmpty();
 	}

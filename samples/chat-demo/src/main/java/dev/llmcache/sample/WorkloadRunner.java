@@ -94,7 +94,7 @@ public class WorkloadRunner implements ApplicationRunner {
 	public List<String> play() throws Exception {
 		out().println();
 		out().println("llmcache chat-demo: scripted workload on " + describeModel() + ", "
-				+ ((this.cache.redis() != null) ? "L1 + L2 (Redis)" : "L1 only (no Redis configured)"));
+				+ ((this.cache.isShared()) ? "L1 + L2 (Redis)" : "L1 only (no Redis configured)"));
 		DemoMetrics.Snapshot before = this.metrics.snapshot();
 		List<String> report = new ArrayList<>();
 

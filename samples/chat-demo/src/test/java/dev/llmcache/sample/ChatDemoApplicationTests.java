@@ -45,7 +45,7 @@ class ChatDemoApplicationTests {
 
 	@Test
 	void withoutRedisPropertiesItRunsOnL1AloneEvenIfARedisListensLocally() {
-		assertThat(this.cache.redis()).isNull();
+		assertThat(this.cache.isShared()).isFalse();
 	}
 
 	@Test

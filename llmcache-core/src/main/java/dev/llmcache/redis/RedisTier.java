@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
+import dev.llmcache.codec.CachedValue;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.tier.StoreToken;
+import dev.llmcache.tier.Tier;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -43,9 +47,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
- * the timeout on every call. Thread-safe.
+ * the timeout on every call.
+ *
+ * <p>As a {@link Tier} it is the shared tier: it keeps namespace generations and reports them with
+ * every lookup. As a {@link DistributedFlight} it holds the single-flight leases, with
+ * asynchronous commands so that a waiting caller never blocks a thread. Thread-safe.
  */
-public final class RedisTier implements DisposableBean {
+public final class RedisTier implements Tier, DistributedFlight, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisTier.class);
 
@@ -185,35 +193,121 @@ public final class RedisTier implements DisposableBean {
 		startConnecting();
 	}
 
+	@Override
+	public String name() {
+		return "l2";
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
 	/**
 	 * Read an entry, the current generation of its namespace and the key's stamp, in one
 	 * {@code MGET}. A namespace without a generation (never cleared, or Redis restarted empty) gets a
 	 * random one first, so that no entry is ever written under a generation that could come back.
-	 * @return the answer, or {@link Lookup#UNAVAILABLE} when Redis cannot answer in time
+	 * @return the answer, or {@link Read#UNAVAILABLE} when Redis cannot answer in time
 	 */
-	public Lookup lookup(CacheKey key) {
+	@Override
+	public Read lookup(CacheKey key) {
 		byte[] entryKey = entryKey(key);
 		List<KeyValue<byte[], byte[]>> values = call(
 				c -> c.mget(generationKey(key.namespace()), entryKey, stampKey(entryKey)));
 		if (values == null) {
-			return Lookup.UNAVAILABLE;
+			return Read.UNAVAILABLE;
 		}
 		byte[] generation = values.get(0).getValueOrElse(null);
 		if (generation == null) {
 			generation = call(c -> c.eval(GENERATION_OF, ScriptOutputType.VALUE,
 					new byte[][] { generationKey(key.namespace()) }, ascii(Long.toString(randomPositive()))));
 			if (generation == null) {
-				return Lookup.UNAVAILABLE;
+				return Read.UNAVAILABLE;
 			}
 		}
 		byte[] stamp = values.get(2).getValueOrElse(null);
-		return new Lookup(true, values.get(1).getValueOrElse(null), parseGeneration(generation),
+		return new Read(true, null, values.get(1).getValueOrElse(null), parseGeneration(generation),
 				(stamp != null) ? new String(stamp, StandardCharsets.US_ASCII) : "");
+	}
+
+	/**
+	 * Store an entry for the call holding {@code token}: refused when the key was stored, evicted or
+	 * refreshed since the call's lookup, or (on a standalone Redis) its namespace cleared, and then
+	 * the token is revoked so that no other tier keeps the entry either. A replacing store (a forced
+	 * refresh) announces itself to the other instances in the same script.
+	 */
+	@Override
+	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
+		if (ttlMillis <= 0 || !token.isCurrent()) {
+			return false;
+		}
+		byte[] entryKey = entryKey(key);
+		byte[][] keys = this.standalone
+				? new byte[][] { entryKey, stampKey(entryKey), generationKey(key.namespace()) }
+				: new byte[][] { entryKey, stampKey(entryKey) };
+		Announcements target = token.isReplacing() ? this.announcements : null;
+		Long result = call(c -> c.eval(STORE_IF_UNCHANGED, ScriptOutputType.INTEGER, keys, bytes,
+				ascii(Long.toString(ttlMillis)), ascii(token.sharedStamp()), newStamp(),
+				ascii(Long.toString(Math.max(ttlMillis, STAMP_RETENTION_MILLIS))),
+				ascii(Long.toString(entry.generation())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
+		if (result == null) {
+			return false;
+		}
+		if (result == 0) {
+			token.refuse();
+			return false;
+		}
+		this.availability.accepted();
+		long cap = this.entryCaps.capOf(key.namespace());
+		if (cap > 0) {
+			keepWithinCap(key, ttlMillis, cap);
+		}
+		return true;
+	}
+
+	/**
+	 * Evict an entry: delete it, stamp the key so that no call that began before can store it again,
+	 * and announce the eviction, in one script. Attempted even while reads are suspended after a
+	 * failure: an invalidation must not be skipped because Redis was slow a moment ago.
+	 * @return whether Redis confirmed it in time
+	 */
+	@Override
+	public boolean evict(CacheKey key) {
+		byte[] entryKey = entryKey(key);
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(EVICT, ScriptOutputType.INTEGER,
+				new byte[][] { entryKey, stampKey(entryKey) }, newStamp(),
+				ascii(Long.toString(STAMP_RETENTION_MILLIS)), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
+	}
+
+	/**
+	 * Make every entry of the namespace unreachable at once: a new random generation, never a
+	 * counter, so that a Redis that restarted empty cannot bring an old one back. Announced in the
+	 * same script; attempted even while reads are suspended.
+	 * @return whether Redis confirmed it in time
+	 */
+	@Override
+	public boolean clear(String namespace) {
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(CLEAR, ScriptOutputType.INTEGER, new byte[][] { generationKey(namespace) },
+				ascii(Long.toString(randomPositive())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.clearMessage(namespace) : NONE));
+	}
+
+	private boolean invalidation(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Long>> script) {
+		return attempt(script, true).value() != null;
 	}
 
 	/** Where invalidations are announced, from inside the scripts that make them; none by default. */
 	public void setAnnouncements(@Nullable Announcements announcements) {
 		this.announcements = announcements;
+	}
+
+	/** The bound of every Redis call, in milliseconds. */
+	public long timeoutMillis() {
+		return this.timeoutMillis;
 	}
 
 	/**
@@ -228,39 +322,6 @@ public final class RedisTier implements DisposableBean {
 	/** How many entries this instance deleted to keep namespaces within their cap. */
 	public long capEvictions() {
 		return this.capEvictions.sum();
-	}
-
-	/**
-	 * Store an entry for a call that began when {@code lookup} was read: refused when the key was
-	 * stored, evicted or refreshed since, or (on a standalone Redis) its namespace cleared.
-	 * @param replaces whether the entry replaces one on purpose (a forced refresh): the other
-	 * instances are told to drop their copy, in the same script
-	 */
-	public Store store(CacheKey key, byte[] bytes, long ttlMillis, Lookup lookup, boolean replaces) {
-		if (ttlMillis <= 0 || !lookup.available()) {
-			return Store.UNAVAILABLE;
-		}
-		byte[] entryKey = entryKey(key);
-		byte[][] keys = this.standalone ? new byte[][] { entryKey, stampKey(entryKey), generationKey(key.namespace()) }
-				: new byte[][] { entryKey, stampKey(entryKey) };
-		Announcements target = replaces ? this.announcements : null;
-		Long result = call(c -> c.eval(STORE_IF_UNCHANGED, ScriptOutputType.INTEGER, keys, bytes,
-				ascii(Long.toString(ttlMillis)), ascii(lookup.stamp()), newStamp(),
-				ascii(Long.toString(Math.max(ttlMillis, STAMP_RETENTION_MILLIS))),
-				ascii(Long.toString(lookup.generation())), (target != null) ? target.channel() : NONE,
-				(target != null) ? target.evictMessage(key) : NONE));
-		if (result == null) {
-			return Store.UNAVAILABLE;
-		}
-		if (result == 0) {
-			return Store.REFUSED;
-		}
-		this.availability.accepted();
-		long cap = this.entryCaps.capOf(key.namespace());
-		if (cap > 0) {
-			keepWithinCap(key, ttlMillis, cap);
-		}
-		return Store.STORED;
 	}
 
 	private void keepWithinCap(CacheKey key, long ttlMillis, long cap) {
@@ -279,39 +340,24 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
-	/**
-	 * Evict an entry: delete it, stamp the key so that no call that began before can store it again,
-	 * and announce the eviction, in one script. Attempted even while reads are suspended after a
-	 * failure: an invalidation must not be skipped because Redis was slow a moment ago.
-	 * @return whether Redis confirmed it in time
-	 */
-	public boolean evict(CacheKey key) {
-		byte[] entryKey = entryKey(key);
-		Announcements target = this.announcements;
-		return invalidation(c -> c.eval(EVICT, ScriptOutputType.INTEGER, new byte[][] { entryKey, stampKey(entryKey) },
-				newStamp(), ascii(Long.toString(STAMP_RETENTION_MILLIS)), (target != null) ? target.channel() : NONE,
-				(target != null) ? target.evictMessage(key) : NONE));
+
+	@Override
+	public CompletableFuture<Lease> acquire(CacheKey key, byte[] holder, long leaseMillis) {
+		return attemptAsync(c -> c.set(leaseKey(key), holder, SetArgs.Builder.nx().px(leaseMillis)))
+			.thenApply(answer -> !answer.answered() ? Lease.UNAVAILABLE
+					: "OK".equals(answer.value()) ? Lease.ACQUIRED : Lease.HELD_ELSEWHERE);
+	}
+
+	@Override
+	public CompletableFuture<Void> release(CacheKey key, byte[] holder) {
+		return attemptAsync(c -> c.<Long>eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER,
+				new byte[][] { leaseKey(key) }, holder))
+			.thenApply(answer -> null);
 	}
 
 	/**
-	 * Make every entry of the namespace unreachable at once: a new random generation, never a
-	 * counter, so that a Redis that restarted empty cannot bring an old one back. Announced in the
-	 * same script; attempted even while reads are suspended.
-	 * @return whether Redis confirmed it in time
-	 */
-	public boolean clear(String namespace) {
-		Announcements target = this.announcements;
-		return invalidation(c -> c.eval(CLEAR, ScriptOutputType.INTEGER, new byte[][] { generationKey(namespace) },
-				ascii(Long.toString(randomPositive())), (target != null) ? target.channel() : NONE,
-				(target != null) ? target.clearMessage(namespace) : NONE));
-	}
-
-	private boolean invalidation(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Long>> script) {
-		return attempt(script, true).value() != null;
-	}
-
-	/**
-	 * Take the per-key lease that lets one instance call the model for a key while the others wait.
+	 * Take the per-key lease that lets one instance call the model for a key while the others wait,
+	 * blocking until Redis answers (for tools and tests; the engine uses {@link #acquire}).
 	 * @return whether this caller holds the lease now; false also when Redis did not answer
 	 */
 	public Lease tryLease(CacheKey key, byte[] token, long leaseMillis) {
@@ -337,11 +383,6 @@ public final class RedisTier implements DisposableBean {
 	/** Publish a message; false when Redis did not answer. */
 	public boolean publish(byte[] channel, byte[] message) {
 		return call(c -> c.publish(channel, message)) != null;
-	}
-
-	/** The bound of every Redis call, in milliseconds. */
-	public long timeoutMillis() {
-		return this.timeoutMillis;
 	}
 
 	public RedisAvailability availability() {
@@ -449,6 +490,45 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
+	/**
+	 * A command that never blocks the caller: while the connection is still being opened, or the
+	 * breaker is open, it is answered "none" at once.
+	 */
+	private <T> CompletableFuture<Answer<T>> attemptAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		if (!this.availability.permits()) {
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
+		if (c == null) {
+			startConnecting();
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		CompletableFuture<T> reply;
+		try {
+			reply = command.apply(c).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			this.availability.failed(ex);
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		return reply.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((result, ex) -> {
+			if (ex == null) {
+				this.availability.succeeded();
+				return new Answer<>(true, result);
+			}
+			Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+					? ex.getCause() : ex;
+			if (cause instanceof RedisCommandExecutionException refusal) {
+				this.availability.refused(refusal);
+			}
+			else {
+				this.availability.failed(cause);
+			}
+			return Answer.none();
+		});
+	}
+
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
 		if (c != null) {
@@ -507,53 +587,11 @@ public final class RedisTier implements DisposableBean {
 		this.connector.shutdownNow();
 	}
 
-	/** Whether a single-flight lease was taken. */
-	public enum Lease {
-
-		/** This caller holds it. */
-		ACQUIRED,
-
-		/** Another caller (here or on another instance) holds it. */
-		HELD_ELSEWHERE,
-
-		/** Redis did not answer, or refused the command: nobody can coordinate through it now. */
-		UNAVAILABLE
-
-	}
-
 	private record Answer<T>(boolean answered, @Nullable T value) {
 
 		static <T> Answer<T> none() {
 			return new Answer<>(false, null);
 		}
-
-	}
-
-	/**
-	 * What Redis said about one entry.
-	 *
-	 * @param available whether Redis answered at all
-	 * @param bytes the stored entry, null if absent
-	 * @param generation the namespace's current generation, a random positive number
-	 * @param stamp the key's stamp, changed by every store and eviction; empty if none
-	 */
-	public record Lookup(boolean available, byte @Nullable [] bytes, long generation, String stamp) {
-
-		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1, "");
-
-	}
-
-	/** What became of a store. */
-	public enum Store {
-
-		/** Written. */
-		STORED,
-
-		/** Not written: the key was stored, evicted or refreshed, or its namespace cleared, since the call began. */
-		REFUSED,
-
-		/** Redis did not answer (or refused the command): nothing is known. */
-		UNAVAILABLE
 
 	}
 
