@@ -36,7 +36,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that every call is bounded by our own timeout whatever the connection factory's is.
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
- * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>};
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>{P e:&lt;hash&gt;}:l</code>;
  * the index of a namespace with a cap on its entries at {@code P n:<namespace>}; the stamp of an
  * entry, changed by every store and eviction of it, at <code>{P e:&lt;hash&gt;}:s</code> (see
  * {@link #stampKey}). Each entry records the generation it was written under, and a lookup reads the
@@ -65,8 +65,6 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	private final byte[] entryPrefix;
 
 	private final String generationPrefix;
-
-	private final String leasePrefix;
 
 	private final String indexPrefix;
 
@@ -112,12 +110,13 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			""";
 
 	/*
-	 * An eviction deletes the entry, stamps the key (so that no call that began before it can store)
-	 * and announces itself, all or nothing. KEYS: entry, stamp. ARGV: new stamp, stamp ttl, channel,
-	 * message.
+	 * An eviction deletes the entry and its single-flight lease (a call that starts afterwards must not
+	 * wait for a flight that started before), stamps the key (so that no call that began before it can
+	 * store) and announces itself, all or nothing. KEYS: entry, stamp, lease. ARGV: new stamp, stamp
+	 * ttl, channel, message.
 	 */
 	private static final String EVICT = """
-			redis.call('del', KEYS[1])
+			redis.call('del', KEYS[1], KEYS[3])
 			redis.call('set', KEYS[2], ARGV[1], 'px', ARGV[2])
 			if ARGV[3] ~= '' then redis.call('publish', ARGV[3], ARGV[4]) end
 			return 1
@@ -184,7 +183,6 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		this.connectionFactory = lettuce;
 		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
 		this.generationPrefix = keyPrefix + "g:";
-		this.leasePrefix = keyPrefix + "l:";
 		this.indexPrefix = keyPrefix + "n:";
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
@@ -277,7 +275,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		byte[] entryKey = entryKey(key);
 		Announcements target = this.announcements;
 		return invalidation(c -> c.eval(EVICT, ScriptOutputType.INTEGER,
-				new byte[][] { entryKey, stampKey(entryKey) }, newStamp(),
+				new byte[][] { entryKey, stampKey(entryKey), leaseKey(entryKey) }, newStamp(),
 				ascii(Long.toString(STAMP_RETENTION_MILLIS)), (target != null) ? target.channel() : NONE,
 				(target != null) ? target.evictMessage(key) : NONE));
 	}
@@ -404,14 +402,27 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 
 	/**
 	 * The key of an entry's stamp: in the entry's own hash slot, so that one script can read both on a
-	 * Cluster. The entry key becomes the stamp's hash tag, unless it has a tag of its own (a prefix
-	 * such as {@code {app}:}), which the stamp then shares.
+	 * Cluster (see {@link #besideEntry}).
 	 */
 	static byte[] stampKey(byte[] entryKey) {
+		return besideEntry(entryKey, "s");
+	}
+
+	/** The key of an entry's single-flight lease, in the entry's hash slot. */
+	static byte[] leaseKey(byte[] entryKey) {
+		return besideEntry(entryKey, "l");
+	}
+
+	/**
+	 * A key in the same hash slot as an entry: the entry key becomes its hash tag
+	 * (<code>{P e:&lt;hash&gt;}:s</code>), unless the entry key has a tag of its own (a prefix such as
+	 * <code>{app}:</code>), which the new key then shares.
+	 */
+	private static byte[] besideEntry(byte[] entryKey, String suffix) {
 		String entry = new String(entryKey, StandardCharsets.UTF_8);
 		int open = entry.indexOf('{');
 		boolean tagged = open >= 0 && entry.indexOf('}', open + 1) > open + 1;
-		return (tagged ? entry + ":s" : "{" + entry + "}:s").getBytes(StandardCharsets.UTF_8);
+		return (tagged ? entry + ":" + suffix : "{" + entry + "}:" + suffix).getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] newStamp() {
@@ -423,7 +434,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	}
 
 	private byte[] leaseKey(CacheKey key) {
-		return (this.leasePrefix + key.hash()).getBytes(StandardCharsets.US_ASCII);
+		return leaseKey(entryKey(key));
 	}
 
 	private byte[] generationKey(String namespace) {
