@@ -263,6 +263,7 @@ public final class AsyncCalls {
 
 	private Found find(CachedCall call, LlmCacheControl control) {
 		if (control.skipsReads()) {
+			this.engine.refreshing(call, control);
 			TieredCache.Lookup lookup = this.engine.lookup(call, false);
 			return new Found((lookup != null) ? lookup.withoutValue() : null, null);
 		}

@@ -96,6 +96,7 @@ public final class LlmCacheEngine {
 		LookupSpan span = startLookup(call);
 		LlmCacheControl control = LlmCacheControl.current();
 		if (control.skipsReads()) {
+			refreshing(call, control);
 			TieredCache.Lookup lookup = lookup(call, false);
 			return invokeAndStore(call, invoker, (lookup != null) ? lookup.withoutValue() : null, span, control);
 		}
@@ -251,6 +252,19 @@ public final class LlmCacheEngine {
 		catch (RuntimeException ex) {
 			this.errorHandler.handlePutError(ex, call.key());
 			return null;
+		}
+	}
+
+	/** A forced refresh invalidates the entry before its lookup, so its answer wins (docs/consistency.md). */
+	void refreshing(CachedCall call, LlmCacheControl control) {
+		if (!control.isForceRefresh()) {
+			return;
+		}
+		try {
+			this.cache.refreshing(call.key());
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handleEvictError(ex, call.namespace());
 		}
 	}
 

@@ -267,6 +267,21 @@ public final class TieredCache {
 		}
 	}
 
+	/**
+	 * A forced refresh of the key begins: the entry is evicted everywhere first, so that no call that
+	 * began before the refresh can store or serve its answer after it, whichever store comes first.
+	 * Never throws: a refresh that Redis could not invalidate goes on (the eviction is pending, and was
+	 * reported with a WARN).
+	 */
+	public void refreshing(CacheKey key) {
+		try {
+			evict(key);
+		}
+		catch (LlmCacheInvalidationException ex) {
+			// Reported where it was raised; the refreshed answer is still the caller's.
+		}
+	}
+
 	/** An entry was replaced on purpose (a forced refresh) without a shared tier to announce it. */
 	public void overwritten(CacheKey key) {
 		if (!isShared()) {

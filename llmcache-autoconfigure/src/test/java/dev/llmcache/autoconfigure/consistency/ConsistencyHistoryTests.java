@@ -114,7 +114,7 @@ class ConsistencyHistoryTests {
 				+ " reported unconfirmed), " + (this.pauses.get() + this.restarts.get()) + " faults ("
 				+ this.pauses.get() + " pauses, " + this.restarts.get() + " empty restarts), " + check.checked
 				+ " answer/invalidation pairs checked; same-instance violations " + check.sameInstanceViolations
-				+ ", largest cross-instance lag " + check.maxCrossLagMillis + " ms");
+				+ " " + check.byKind + ", largest cross-instance lag " + check.maxCrossLagMillis + " ms");
 		assertThat(this.callFailures).as("calls that failed").isEmpty();
 		assertThat(check.sameInstance).as("answers older than an invalidation returned on their instance").isEmpty();
 		assertThat(check.maxCrossLagMillis).as("how long another instance served an invalidated answer")
@@ -222,6 +222,7 @@ class ConsistencyHistoryTests {
 				check.checked++;
 				if (invalidation.instance == call.instance) {
 					check.sameInstanceViolations++;
+					check.byKind.merge(invalidation.kind, 1L, Long::sum);
 					if (check.sameInstance.size() < 10) {
 						check.sameInstance.add(invalidation + " then " + call);
 					}
@@ -274,6 +275,8 @@ class ConsistencyHistoryTests {
 		long maxCrossLagMillis;
 
 		long sameInstanceViolations;
+
+		final java.util.Map<Kind, Long> byKind = new java.util.EnumMap<>(Kind.class);
 
 		/** The first few violations on the invalidating instance. */
 		final List<String> sameInstance = new ArrayList<>();
