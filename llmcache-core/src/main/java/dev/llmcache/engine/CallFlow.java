@@ -57,8 +57,18 @@ final class CallFlow {
 	 * @param value the value: a stored answer, or what the model call produced (for a stream, the
 	 * live stream, shared with coalesced callers)
 	 * @param stored whether it is a stored answer (which a stream replays) rather than a live result
+	 * @param shared whether it came from another caller's flight in this JVM
 	 */
-	record Reply(@Nullable Object value, boolean stored) {
+	record Reply(@Nullable Object value, boolean stored, boolean shared) {
+
+		Reply(@Nullable Object value, boolean stored) {
+			this(value, stored, false);
+		}
+
+		Reply asShared() {
+			return new Reply(this.value, this.stored, true);
+		}
+
 	}
 
 	/**
@@ -193,7 +203,7 @@ final class CallFlow {
 					return invokeAndStore(call, control, span, found, producer, io, null, null);
 				}
 				this.engine.answered(call, Outcome.COALESCED, null, span, null);
-				return CompletableFuture.completedFuture((Reply) outcome);
+				return CompletableFuture.completedFuture(((Reply) outcome).asShared());
 			}, io)
 			.thenCompose(next -> next);
 	}
