@@ -164,13 +164,30 @@ public final class LlmCacheEngine {
 				this.cache.overwritten(call.key());
 			}
 			if (stored != null && call.semantic() != null && this.semanticTier != null && !control.isSemanticOff()) {
-				this.semanticTier.stored(call, call.semantic(), stored);
+				index(call, stored);
 			}
 			return stored;
 		}
 		catch (RuntimeException ex) {
+			// Nothing was written: serializing, the first step of a store, is what throws here.
 			this.errorHandler.handlePutError(ex, call.key());
 			return null;
+		}
+	}
+
+	/**
+	 * Index a stored entry for semantic lookups. The entry is stored whatever happens here, so a
+	 * failure (an embedding that cannot be made) says exactly that, and the result stays cached for
+	 * exact matches.
+	 */
+	private void index(CachedCall call, CachedValue stored) {
+		try {
+			this.semanticTier.stored(call, call.semantic(), stored);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("llmcache: stored " + call.key().hash() + " in '" + call.namespace()
+					+ "' without a semantic index entry (exact matches hit it, paraphrases do not): " + ex,
+					logger.isDebugEnabled() ? ex : null);
 		}
 	}
 
