@@ -45,10 +45,20 @@ final class CallFlow {
 
 	private final LocalSingleFlight flights;
 
+	private final @Nullable DistributedFlight distributed;
+
 	CallFlow(LlmCacheEngine engine, FlightSettings settings) {
 		this.engine = engine;
 		this.settings = settings;
 		this.flights = new LocalSingleFlight(settings.timeout());
+		// A tier that can coordinate instances (Redis) offers it; the flow never names one.
+		this.distributed = engine.cache()
+			.tiers()
+			.stream()
+			.filter(DistributedFlight.class::isInstance)
+			.map(DistributedFlight.class::cast)
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**
@@ -210,7 +220,7 @@ final class CallFlow {
 
 	private CompletableFuture<Reply> lead(CachedCall call, LlmCacheControl control, LookupSpan span, Found found,
 			Producer producer, Executor io, @Nullable Runnable leave) {
-		DistributedFlight distributed = this.engine.cache().distributedFlight();
+		DistributedFlight distributed = this.distributed;
 		TieredCache.Lookup lookup = found.lookup();
 		if (!this.settings.distributed() || distributed == null || lookup == null || !lookup.isConclusive()) {
 			return invokeAndStore(call, control, span, found, producer, io, leave, null);

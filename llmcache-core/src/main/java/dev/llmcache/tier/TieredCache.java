@@ -10,7 +10,6 @@ import dev.llmcache.codec.LlmCacheSerializer;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.codec.UndecodableEntryException;
 import dev.llmcache.codec.ValueType;
-import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,8 +41,6 @@ public final class TieredCache {
 
 	private final LocalInvalidations invalidations = new LocalInvalidations();
 
-	private final @Nullable DistributedFlight flight;
-
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
 	private volatile long maxValueBytes = Long.MAX_VALUE;
@@ -65,11 +62,6 @@ public final class TieredCache {
 		this.tiers = List.copyOf(tiers);
 		this.serializer = serializer;
 		this.ttlJitter = ttlJitter;
-		this.flight = this.tiers.stream()
-			.filter(DistributedFlight.class::isInstance)
-			.map(DistributedFlight.class::cast)
-			.findFirst()
-			.orElse(null);
 	}
 
 	/**
@@ -281,11 +273,6 @@ public final class TieredCache {
 	/** Whether a tier shared by every instance is among the tiers. */
 	public boolean isShared() {
 		return this.tiers.stream().anyMatch(Tier::isShared);
-	}
-
-	/** The tier that coordinates single-flight across instances, or null. */
-	public @Nullable DistributedFlight distributedFlight() {
-		return this.flight;
 	}
 
 	private long jittered(long ttlMillis) {
