@@ -5,9 +5,8 @@ import java.time.Duration;
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.control.LlmCacheControl;
-import dev.llmcache.flight.LocalSingleFlight;
 import dev.llmcache.policy.CacheabilityPolicy;
-import dev.llmcache.flight.DistributedFlight;
+import dev.llmcache.tier.StoreToken;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ModelUsageRecorder;
 import io.micrometer.observation.Observation;
@@ -191,21 +190,8 @@ public final class LlmCacheEngine {
 		}
 	}
 
-	private TieredCache.@Nullable Lookup lookup(CachedCall call) {
-		return lookup(call, true);
-	}
-
-	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
-		try {
-			return this.cache.get(call.key(), call.type(), readL1);
-		}
-		catch (RuntimeException ex) {
-			this.errorHandler.handleGetError(ex, call.key());
-			return null;
-		}
-	}
-
-	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1, dev.llmcache.tier.StoreToken token) {
+	/** Look a call up for a call that took its token already; a failing tier is handled as a miss. */
+	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1, StoreToken token) {
 		try {
 			return this.cache.get(call.key(), call.type(), readL1, token);
 		}
