@@ -200,8 +200,7 @@ public class LlmCacheAutoConfiguration {
 	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine,
 			ThreadPoolExecutor llmCacheIoExecutor) {
 		LlmCacheProperties.Async async = properties.getAsync();
-		return new AsyncCalls(engine, llmCacheIoExecutor, properties.getSingleFlight().getTimeout(),
-				async.getReplayChunkSize(), async.getReplayChunkDelay());
+		return new AsyncCalls(engine, llmCacheIoExecutor, async.getReplayChunkSize(), async.getReplayChunkDelay());
 	}
 
 	@Bean

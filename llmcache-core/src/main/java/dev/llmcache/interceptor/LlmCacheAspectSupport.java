@@ -17,6 +17,8 @@ import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
 import reactor.core.publisher.Flux;
@@ -126,10 +128,27 @@ public class LlmCacheAspectSupport {
 			case VALUE -> this.engine.call(call, invoker);
 			case FUTURE -> this.asyncCalls.future(call,
 					() -> ((CompletionStage<?>) invokeUnchecked(invoker)).toCompletableFuture());
-			case MONO -> this.asyncCalls.mono(call, () -> (Mono<?>) invokeUnchecked(invoker));
-			case FLUX_OF_STRING -> this.asyncCalls.flux(call, false, () -> (Flux<?>) invokeUnchecked(invoker));
-			case FLUX_OF_CHAT_RESPONSE -> this.asyncCalls.flux(call, true, () -> (Flux<?>) invokeUnchecked(invoker));
+			case SINGLE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher(
+						this.asyncCalls.mono(call, () -> Mono.from(adapter.toPublisher(invokeUnchecked(invoker)))));
+			}
+			case STREAM_OF_STRING, STREAM_OF_CHAT_RESPONSE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher(this.asyncCalls.flux(call,
+						operation.returnKind() == ReturnKind.STREAM_OF_CHAT_RESPONSE,
+						() -> Flux.from(adapter.toPublisher(invokeUnchecked(invoker)))));
+			}
 		};
+	}
+
+	private static ReactiveAdapter reactiveAdapter(LlmCachedOperation operation) {
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance()
+			.getAdapter(operation.method().getReturnType());
+		if (adapter == null) {
+			throw new IllegalStateException("No reactive adapter for " + operation.method().getReturnType().getName());
+		}
+		return adapter;
 	}
 
 	/**

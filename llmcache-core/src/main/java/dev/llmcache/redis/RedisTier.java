@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -27,6 +30,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -67,6 +71,17 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	private final String generationPrefix;
 
 	private final String indexPrefix;
+
+	/** Where a lease holder announces that it stored (or gave up), for the waiters of every instance. */
+	private final byte[] flightChannel;
+
+	private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> flightWaiters = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean subscribing = new AtomicBoolean();
+
+	private volatile @Nullable RedisConnection subscription;
+
+	private volatile boolean destroyed;
 
 	private volatile EntryCaps entryCaps = EntryCaps.NONE;
 
@@ -184,6 +199,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
 		this.generationPrefix = keyPrefix + "g:";
 		this.indexPrefix = keyPrefix + "n:";
+		this.flightChannel = (keyPrefix + "flight").getBytes(StandardCharsets.UTF_8);
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
 		// On a Cluster the generation lives in another slot than the entry: no script may read both.
@@ -351,6 +367,78 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		return attemptAsync(c -> c.<Long>eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER,
 				new byte[][] { leaseKey(key) }, holder))
 			.thenApply(answer -> null);
+	}
+
+	/** Publishes the key's hash on the flight channel; fire and forget. */
+	@Override
+	public void announce(CacheKey key) {
+		attemptAsync(c -> c.publish(this.flightChannel, ascii(key.hash())));
+	}
+
+	/**
+	 * Completed when the key's hash is heard on the flight channel. The channel is subscribed on
+	 * first use, on this tier's own connection thread; until then (or while Redis is away) waiters
+	 * fall back to their timers.
+	 */
+	@Override
+	public CompletableFuture<Void> announced(CacheKey key) {
+		CompletableFuture<Void> notice = new CompletableFuture<>();
+		this.flightWaiters.computeIfAbsent(key.hash(), hash -> ConcurrentHashMap.newKeySet()).add(notice);
+		notice.whenComplete((ignored, ex) -> this.flightWaiters.computeIfPresent(key.hash(), (hash, waiters) -> {
+			waiters.remove(notice);
+			return waiters.isEmpty() ? null : waiters;
+		}));
+		subscribeToFlightNotices();
+		return notice;
+	}
+
+	private void subscribeToFlightNotices() {
+		if (this.subscription != null || this.destroyed || !this.subscribing.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.connector.execute(() -> {
+				try {
+					RedisConnection connection = this.connectionFactory.getConnection();
+					connection.subscribe(this::flightNotice, this.flightChannel);
+					this.subscription = connection;
+					if (this.destroyed) {
+						closeSubscription();
+					}
+				}
+				catch (RuntimeException ex) {
+					// Waiters poll meanwhile; the next waiter tries again.
+					logger.debug("llmcache: subscribing to single-flight notices failed: " + ex);
+				}
+				finally {
+					this.subscribing.set(false);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.subscribing.set(false);
+		}
+	}
+
+	private void flightNotice(Message message, byte @Nullable [] pattern) {
+		Set<CompletableFuture<Void>> waiters = this.flightWaiters.get(new String(message.getBody(),
+				StandardCharsets.US_ASCII));
+		if (waiters != null) {
+			waiters.forEach(waiter -> waiter.complete(null));
+		}
+	}
+
+	private void closeSubscription() {
+		RedisConnection connection = this.subscription;
+		this.subscription = null;
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("llmcache: closing the single-flight subscription failed", ex);
+			}
+		}
 	}
 
 	/**
@@ -586,6 +674,8 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 
 	@Override
 	public void destroy() {
+		this.destroyed = true;
+		closeSubscription();
 		RedisConnection opened = this.connection;
 		if (opened != null) {
 			try {

@@ -11,7 +11,6 @@ import dev.llmcache.codec.LlmCacheSerializer;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.codec.UndecodableEntryException;
 import dev.llmcache.codec.ValueType;
-import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,8 +44,6 @@ public final class TieredCache {
 
 	private final PendingInvalidations pending = new PendingInvalidations();
 
-	private final @Nullable DistributedFlight flight;
-
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
 	private volatile long maxValueBytes = Long.MAX_VALUE;
@@ -68,11 +65,6 @@ public final class TieredCache {
 		this.tiers = List.copyOf(tiers);
 		this.serializer = serializer;
 		this.ttlJitter = ttlJitter;
-		this.flight = this.tiers.stream()
-			.filter(DistributedFlight.class::isInstance)
-			.map(DistributedFlight.class::cast)
-			.findFirst()
-			.orElse(null);
 	}
 
 	/**
@@ -392,11 +384,6 @@ public final class TieredCache {
 	/** Whether a tier shared by every instance is among the tiers. */
 	public boolean isShared() {
 		return this.tiers.stream().anyMatch(Tier::isShared);
-	}
-
-	/** The tier that coordinates single-flight across instances, or null. */
-	public @Nullable DistributedFlight distributedFlight() {
-		return this.flight;
 	}
 
 	private long jittered(long ttlMillis) {
