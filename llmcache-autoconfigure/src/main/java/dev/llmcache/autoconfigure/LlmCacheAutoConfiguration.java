@@ -148,7 +148,7 @@ public class LlmCacheAutoConfiguration {
 		RedisTier l2 = redis.getIfAvailable();
 		if (l2 != null) {
 			logger.info("llmcache: caching in " + ((l1 != null) ? "L1 (in-process, at most "
-					+ properties.getL1().getMaxSize() + ") and " : "") + "L2 (Redis, keys prefixed '"
+					+ DataSizes.format(properties.getL1().getMaxSize()) + ") and " : "") + "L2 (Redis, keys prefixed '"
 					+ properties.getRedis().getKeyPrefix() + "')");
 		}
 		else {
@@ -231,6 +231,7 @@ public class LlmCacheAutoConfiguration {
 			RedisTier tier = new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(),
 					redis.getRetryInterval());
 			tier.setEntryCaps(new EntryCaps(redis.getMaxEntriesPerNamespace(), redis.getMaxEntries()));
+			tier.setStartupTimeout(redis.getStartupTimeout(), redis.getStartupPeriod());
 			return tier;
 		}
 

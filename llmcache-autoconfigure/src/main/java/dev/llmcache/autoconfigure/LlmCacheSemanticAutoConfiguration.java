@@ -28,11 +28,13 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -138,7 +140,9 @@ public class LlmCacheSemanticAutoConfiguration {
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
 			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries) {
+			SemanticQueryFactory queries, ObjectProvider<EmbeddingModel> embeddingModel,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
 				verifier.getIfAvailable(() -> SemanticHitVerifier.ACCEPT_ALL));
 		DefaultSemanticTier tier = new DefaultSemanticTier(cache, index, matcher, properties.getSemantic().isShadow());
