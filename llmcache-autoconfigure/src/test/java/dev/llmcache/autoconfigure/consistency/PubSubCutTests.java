@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PubSubCutTests {
 
 	private static final long BOUND_MILLIS = 1_000;
+
+	private static final String CHANNEL = "llmcache:invalidations";
 
 	/** The bound, one heartbeat, and a margin for a machine busy with other builds. */
 	private static final long ALLOWED_MILLIS = BOUND_MILLIS + BOUND_MILLIS / 4 + 1_000;
@@ -45,12 +48,18 @@ class PubSubCutTests {
 
 	@Test
 	void anInstanceWhoseSubscriptionSilentlyStoppedServesAnEvictedValueNoLongerThanTheBound() {
-		cutThenEvict((second) -> unsubscribe(second));
+		cutThenEvict((second) -> {
+			unsubscribe(second);
+			awaitSubscribers(1);
+		});
 	}
 
 	@Test
 	void anInstanceWhoseSubscriberConnectionWasKilledServesAnEvictedValueNoLongerThanTheBound() {
-		cutThenEvict((second) -> redis.command("CLIENT", "KILL", "TYPE", "pubsub"));
+		cutThenEvict((second) -> {
+			redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+			awaitSubscribers(0);
+		});
 	}
 
 	private void cutThenEvict(Cut cut) {
@@ -91,7 +100,26 @@ class PubSubCutTests {
 		Field field = RedisL1Coherence.class.getDeclaredField("container");
 		field.setAccessible(true);
 		RedisMessageListenerContainer container = (RedisMessageListenerContainer) field.get(coherence);
-		container.removeMessageListener(coherence);
+		// Another subscription keeps the connection open, so no connection event tells b anything.
+		container.addMessageListener((message, pattern) -> {
+		}, new ChannelTopic("llmcache:unrelated"));
+		awaitSubscribers("llmcache:unrelated", 1);
+		container.removeMessageListener(coherence, new ChannelTopic(CHANNEL));
+	}
+
+	/** Until Redis counts this many subscribers of the invalidation channel. */
+	private static void awaitSubscribers(int count) throws InterruptedException {
+		awaitSubscribers(CHANNEL, count);
+	}
+
+	private static void awaitSubscribers(String channel, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (!(count + "").equals(redis.command("PUBSUB", "NUMSUB", channel).split("\n")[1].trim())) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(channel + " never had " + count + " subscribers");
+			}
+			Thread.sleep(5);
+		}
 	}
 
 	@FunctionalInterface
