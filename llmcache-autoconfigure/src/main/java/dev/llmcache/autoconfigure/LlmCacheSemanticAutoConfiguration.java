@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.interceptor.LlmCacheAspectSupport;
+import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
@@ -28,11 +29,13 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -138,7 +141,9 @@ public class LlmCacheSemanticAutoConfiguration {
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
 			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries) {
+			SemanticQueryFactory queries, ObjectProvider<EmbeddingModel> embeddingModel,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
 				verifier.getIfAvailable(() -> SemanticHitVerifier.ACCEPT_ALL));
 		DefaultSemanticTier tier = new DefaultSemanticTier(cache, index, matcher, properties.getSemantic().isShadow());
@@ -160,6 +165,12 @@ public class LlmCacheSemanticAutoConfiguration {
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
 				semantic.getPollInterval());
+		LlmCacheProperties.Encryption encryption = properties.getEncryption();
+		if (encryption.isEnabled()) {
+			// What the stream carries is derived from prompts: sealed like the entries themselves.
+			stream.setPayloadCodec(new EncryptingStreamPayloadCodec(encryption.getKeys(), encryption.getActiveKeyId(),
+					RedisSemanticStream.PROMPT_DERIVED_FIELDS));
+		}
 		if (index instanceof InMemorySemanticIndex) {
 			// A VectorStore is shared by the store itself.
 			tier.setStream(stream);

@@ -128,6 +128,13 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 
 	private volatile boolean firstConnect = true;
 
+	private volatile long startupTimeoutMillis;
+
+	private volatile long startupPeriodNanos;
+
+	/** System.nanoTime() until which calls get the start-up timeout; set when the connection opens. */
+	private volatile long warmUntilNanos;
+
 	/**
 	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
 	 * connection from it (the shared native connection, unless the factory is set not to share)
@@ -160,6 +167,28 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	@Override
 	public boolean isShared() {
 		return true;
+	}
+
+	/**
+	 * Gives the first calls after the connection opens a longer bound: a JVM that is still starting
+	 * (loading classes, compiling, an embedding model loading beside it) can take longer than a tight
+	 * {@code timeout} for commands a warm one answers in a millisecond, and that must not be taken
+	 * for an outage.
+	 * @param timeout bound of each call during the start-up period (no shorter than the timeout)
+	 * @param period how long after the connection opens the longer bound applies (zero: never)
+	 */
+	public void setStartupTimeout(Duration timeout, Duration period) {
+		this.startupTimeoutMillis = Math.max(timeout.toMillis(), this.timeoutMillis);
+		this.startupPeriodNanos = period.toNanos();
+		if (this.commands != null) {
+			this.warmUntilNanos = System.nanoTime() + this.startupPeriodNanos;
+		}
+	}
+
+	/** The bound of a call made now. */
+	long currentTimeoutMillis() {
+		long warmUntil = this.warmUntilNanos;
+		return (warmUntil != 0 && System.nanoTime() - warmUntil < 0) ? this.startupTimeoutMillis : this.timeoutMillis;
 	}
 
 	/**
@@ -422,7 +451,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			return Answer.none();
 		}
 		try {
-			T result = command.apply(c).get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+			T result = command.apply(c).get(currentTimeoutMillis(), TimeUnit.MILLISECONDS);
 			this.availability.succeeded();
 			return new Answer<>(true, result);
 		}
@@ -492,7 +521,9 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			return c;
 		}
 		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = startConnecting();
-		long wait = this.firstConnect ? Math.max(FIRST_CONNECT_WAIT.toMillis(), this.timeoutMillis) : this.timeoutMillis;
+		long wait = this.firstConnect
+				? Math.max(FIRST_CONNECT_WAIT.toMillis(), Math.max(this.startupTimeoutMillis, this.timeoutMillis))
+				: this.timeoutMillis;
 		try {
 			return pending.get(wait, TimeUnit.MILLISECONDS);
 		}
@@ -523,6 +554,10 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 					.getNativeConnection();
 				this.connection = opened;
 				this.commands = async;
+				// After publishing the connection: either this sees the period or setStartupTimeout sees the connection.
+				if (this.startupPeriodNanos > 0) {
+					this.warmUntilNanos = System.nanoTime() + this.startupPeriodNanos;
+				}
 				return async;
 			}, this.connector);
 			this.connecting = pending;
