@@ -141,7 +141,7 @@ public class LlmCacheAspectSupport {
 				result -> passesUnless(operation, result, args, target),
 				placeholders.isEmpty() ? semanticQuery(operation, request, key) : null);
 		if (!placeholders.isEmpty()) {
-			return substituted(call, placeholders, operation.returnKind(), invoker);
+			return substituted(call, placeholders, operation, invoker);
 		}
 		return switch (operation.returnKind()) {
 			case VALUE -> this.engine.call(call, invoker);
@@ -176,15 +176,18 @@ public class LlmCacheAspectSupport {
 	 * tokens. On a miss, restoring the template gives the model's answer back unchanged. Streams
 	 * never get here (the operation source refuses token stripping for them).
 	 */
-	private @Nullable Object substituted(CachedCall call, Placeholders placeholders, ReturnKind kind,
+	private @Nullable Object substituted(CachedCall call, Placeholders placeholders, LlmCachedOperation operation,
 			LlmCacheEngine.Invoker invoker) throws Throwable {
-		return switch (kind) {
+		return switch (operation.returnKind()) {
 			case VALUE -> placeholders.restore(this.engine.call(call, () -> placeholders.template(invoker.invoke())));
 			case FUTURE -> placeholders.restoreAsync(this.asyncCalls.future(call,
 					() -> ((CompletionStage<?>) placeholders.templateAsync(invokeUnchecked(invoker))).toCompletableFuture()));
-			case MONO -> placeholders.restoreAsync(this.asyncCalls.mono(call,
-					() -> (Mono<?>) placeholders.templateAsync(invokeUnchecked(invoker))));
-			case FLUX_OF_STRING, FLUX_OF_CHAT_RESPONSE -> this.engine.bypass(call.namespace(), invoker);
+			case SINGLE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher((Mono<?>) placeholders.restoreAsync(this.asyncCalls.mono(call,
+						() -> (Mono<?>) placeholders.templateAsync(Mono.from(adapter.toPublisher(invokeUnchecked(invoker)))))));
+			}
+			case STREAM_OF_STRING, STREAM_OF_CHAT_RESPONSE -> this.engine.bypass(call.namespace(), invoker);
 		};
 	}
 

@@ -173,8 +173,8 @@ public class LlmCacheOperationSource {
 	 * a token between chunks, and other types hold text where substitution cannot reach.
 	 */
 	private boolean stripTokens(LlmCached annotation, Method method, ReturnKind returnKind, ValueType valueType) {
-		boolean substitutable = Placeholders.supports(valueType.rawType()) && returnKind != ReturnKind.FLUX_OF_STRING
-				&& returnKind != ReturnKind.FLUX_OF_CHAT_RESPONSE;
+		boolean substitutable = Placeholders.supports(valueType.rawType()) && returnKind != ReturnKind.STREAM_OF_STRING
+				&& returnKind != ReturnKind.STREAM_OF_CHAT_RESPONSE;
 		if (annotation.stripTokens()) {
 			if (!annotation.normalize()) {
 				throw new IllegalStateException(describe(method) + " sets stripTokens = true with normalize = false: "
