@@ -1,5 +1,6 @@
 package dev.llmcache.benchmarks;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,12 @@ import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
 
 /**
  * Real Spring Boot application contexts, as an application gets them: CGLIB proxies from Boot's
@@ -43,6 +50,17 @@ final class Contexts {
 	/** Spring's cache abstraction over Caffeine. */
 	static ConfigurableApplicationContext cacheable() {
 		return run(CacheableApplication.class);
+	}
+
+	/**
+	 * The baseline Spring teams use for a shared cache today: {@code @Cacheable} over Spring Data
+	 * Redis's {@code RedisCacheManager} on the given Redis.
+	 * @param json whether values are stored as JSON ({@code GenericJacksonJsonRedisSerializer})
+	 * rather than with the default JDK serialization
+	 */
+	static ConfigurableApplicationContext redisCacheManager(RedisProcess redis, boolean json) {
+		return run(RedisCacheManagerApplication.class, "spring.data.redis.host=" + RedisProcess.HOST,
+				"spring.data.redis.port=" + redis.port(), "benchmarks.redis-cache.json=" + json);
 	}
 
 	private static ConfigurableApplicationContext run(Class<?> source, String... properties) {
@@ -87,6 +105,31 @@ final class Contexts {
 			CaffeineCacheManager manager = new CaffeineCacheManager();
 			manager.setCaffeine(Caffeine.newBuilder().maximumSize(100_000));
 			return manager;
+		}
+
+		@Bean
+		Services.CacheableService cacheableService() {
+			return new Services.CacheableService(new Services.Model());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	@ImportAutoConfiguration({ AopAutoConfiguration.class, DataRedisAutoConfiguration.class })
+	static class RedisCacheManagerApplication {
+
+		@Bean
+		RedisCacheManager cacheManager(RedisConnectionFactory connectionFactory, Environment environment) {
+			RedisCacheConfiguration configuration = RedisCacheConfiguration.defaultCacheConfig()
+				.entryTtl(Duration.ofHours(1));
+			if (environment.getProperty("benchmarks.redis-cache.json", Boolean.class, false)) {
+				// Its own prefix: the default baseline's JDK-serialized entries share the Redis.
+				configuration = configuration.prefixCacheNameWith("json:")
+					.serializeValuesWith(RedisSerializationContext.SerializationPair
+						.fromSerializer(GenericJacksonJsonRedisSerializer.builder().build()));
+			}
+			return RedisCacheManager.builder(connectionFactory).cacheDefaults(configuration).build();
 		}
 
 		@Bean

@@ -152,6 +152,60 @@ public class ThroughputBenchmark {
 
 	}
 
+	/**
+	 * The L2 baseline: {@code @Cacheable} over Spring Data Redis's {@code RedisCacheManager}, JDK
+	 * (default) and JSON serialization, each on its own Redis, the hot set already stored.
+	 */
+	@State(Scope.Benchmark)
+	public abstract static class RedisCache {
+
+		RedisProcess redis;
+
+		ConfigurableApplicationContext context;
+
+		Services.CacheableService cacheable;
+
+		final String[] prompts = hotSet();
+
+		abstract boolean json();
+
+		@Setup
+		public void start() {
+			this.redis = RedisProcess.start();
+			this.context = Contexts.redisCacheManager(this.redis, json());
+			this.cacheable = this.context.getBean(Services.CacheableService.class);
+			for (String prompt : this.prompts) {
+				this.cacheable.answer(prompt);
+			}
+			Checks.hits(this.cacheable.model(), () -> this.cacheable.answer(this.prompts[HOT_SET - 1]));
+		}
+
+		@TearDown
+		public void stop() {
+			this.context.close();
+			this.redis.close();
+		}
+
+	}
+
+	public static class RedisCacheDefault extends RedisCache {
+
+		@Override
+		boolean json() {
+			return false;
+		}
+
+	}
+
+	public static class RedisCacheJson extends RedisCache {
+
+		@Override
+		boolean json() {
+			return true;
+		}
+
+	}
+
 	/** Where this thread is in the hot set. */
 	@State(Scope.Thread)
 	public static class Cursor {
@@ -260,6 +314,30 @@ public class ThroughputBenchmark {
 	@Benchmark @Threads(64)
 	public byte[] l2Lettuce_t64(L2 state, Cursor cursor) {
 		return l2Lettuce(state, cursor);
+	}
+
+	private static String l2RedisCache(RedisCache state, Cursor cursor) {
+		return state.cacheable.answer(state.prompts[cursor.next()]);
+	}
+
+	@Benchmark @Threads(8)
+	public String l2RedisCacheManagerDefault_t8(RedisCacheDefault state, Cursor cursor) {
+		return l2RedisCache(state, cursor);
+	}
+
+	@Benchmark @Threads(64)
+	public String l2RedisCacheManagerDefault_t64(RedisCacheDefault state, Cursor cursor) {
+		return l2RedisCache(state, cursor);
+	}
+
+	@Benchmark @Threads(8)
+	public String l2RedisCacheManagerJson_t8(RedisCacheJson state, Cursor cursor) {
+		return l2RedisCache(state, cursor);
+	}
+
+	@Benchmark @Threads(64)
+	public String l2RedisCacheManagerJson_t64(RedisCacheJson state, Cursor cursor) {
+		return l2RedisCache(state, cursor);
 	}
 
 }

@@ -209,8 +209,7 @@ public class LlmCacheAutoConfiguration {
 	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine,
 			ThreadPoolExecutor llmCacheIoExecutor) {
 		LlmCacheProperties.Async async = properties.getAsync();
-		return new AsyncCalls(engine, llmCacheIoExecutor, properties.getSingleFlight().getTimeout(),
-				async.getReplayChunkSize(), async.getReplayChunkDelay());
+		return new AsyncCalls(engine, llmCacheIoExecutor, async.getReplayChunkSize(), async.getReplayChunkDelay());
 	}
 
 	@Bean
@@ -250,7 +249,7 @@ public class LlmCacheAutoConfiguration {
 		RedisL1Coherence llmCacheL1Coherence(LlmCacheProperties properties, TieredCache cache, RedisTier redis,
 				LettuceConnectionFactory connectionFactory) {
 			return new RedisL1Coherence(cache, redis, connectionFactory,
-					properties.getRedis().getKeyPrefix() + "invalidations");
+					properties.getRedis().getKeyPrefix() + "invalidations", properties.getL1().getCoherenceBound());
 		}
 
 	}

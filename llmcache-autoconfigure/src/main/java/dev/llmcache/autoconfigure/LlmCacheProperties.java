@@ -336,6 +336,21 @@ public class LlmCacheProperties {
 		 */
 		private boolean coherent = true;
 
+		/**
+		 * Longest time an instance serves L1 without having confirmed that it hears invalidations (its
+		 * own heartbeat on the invalidation channel): the bound on serving an evicted value when
+		 * pub/sub is cut. Past it, L1 is skipped until the channel works again, then dropped.
+		 */
+		private Duration coherenceBound = Duration.ofSeconds(2);
+
+		public Duration getCoherenceBound() {
+			return this.coherenceBound;
+		}
+
+		public void setCoherenceBound(Duration coherenceBound) {
+			this.coherenceBound = coherenceBound;
+		}
+
 		public boolean isCoherent() {
 			return this.coherent;
 		}

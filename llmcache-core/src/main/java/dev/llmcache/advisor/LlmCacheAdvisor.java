@@ -3,14 +3,12 @@ package dev.llmcache.advisor;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.control.LlmCacheControl;
+import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.CachedCall;
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.key.CacheKey;
@@ -20,14 +18,10 @@ import dev.llmcache.key.LlmCacheKeyGenerator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.ai.chat.client.ChatClientMessageAggregator;
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
@@ -65,9 +59,10 @@ import org.springframework.util.ReflectionUtils;
  * <p>{@code stream()}: on a miss the chunks pass through as they arrive while they are aggregated;
  * the aggregated response is stored only when the stream completes normally and the policy
  * accepts it (a normal finish reason, no tool calls), never after an error or a cancellation. A
- * hit (or a stream coalesced onto an identical one in flight) replays the stored response as a
- * single chunk. Because the engine's contract is blocking, each cached stream holds a thread of
- * the given scheduler ({@link Schedulers#boundedElastic()} by default) for as long as it runs.
+ * hit replays the stored response as a single chunk; a stream coalesced onto an identical one in
+ * flight receives its chunks as they come. Streams go through the engine's one asynchronous flow:
+ * no thread is held while a stream runs or waits; only the cache's own I/O (lookups, the store)
+ * runs on the given scheduler ({@link Schedulers#boundedElastic()} by default).
  *
  * <p>The {@link LlmCacheControl} of the thread that calls the chat client applies, for streams as
  * well. Thread-safe.
@@ -101,8 +96,6 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 	private static final Method STREAM_METHOD = ReflectionUtils.findMethod(LlmCacheAdvisor.class, "adviseStream",
 			ChatClientRequest.class, StreamAdvisorChain.class);
 
-	private static final ChatClientMessageAggregator AGGREGATOR = new ChatClientMessageAggregator();
-
 	private final LlmCacheEngine engine;
 
 	private final LlmCacheKeyGenerator keyGenerator;
@@ -117,7 +110,7 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 
 	private final int order;
 
-	private final Scheduler scheduler;
+	private final AsyncCalls streams;
 
 	private final AtomicBoolean warnedUnkeyable = new AtomicBoolean();
 
@@ -129,7 +122,8 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 		this.maxTemperature = builder.maxTemperature;
 		this.normalize = builder.normalize;
 		this.order = builder.order;
-		this.scheduler = builder.scheduler;
+		Scheduler scheduler = builder.scheduler;
+		this.streams = new AsyncCalls(builder.engine, scheduler::schedule, 0, Duration.ZERO);
 	}
 
 	public static Builder builder(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator) {
@@ -189,50 +183,36 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 				}
 			});
 		}
-		// Captured on the caller's thread: the engine runs on a scheduler thread below.
-		LlmCacheControl control = LlmCacheControl.current();
-		return Flux.create(sink -> this.scheduler.schedule(() -> stream(call, request, chain, control, sink)),
-				FluxSink.OverflowStrategy.BUFFER);
+		return this.streams.stream(call, new ClientStream(request), () -> chain.nextStream(request));
 	}
 
-	private void stream(CachedCall call, ChatClientRequest request, StreamAdvisorChain chain, LlmCacheControl control,
-			FluxSink<ChatClientResponse> sink) {
-		if (sink.isCancelled()) {
-			return;
+	/**
+	 * The chunks of an advised stream: each {@link ChatClientResponse} adds its {@link ChatResponse}
+	 * to the stored answer; a stored answer is replayed in this request's context, marked
+	 * {@link #CACHED}, and so are the chunks of an identical stream in flight that this one joined.
+	 */
+	private record ClientStream(ChatClientRequest request) implements AsyncCalls.StreamShape<ChatClientResponse> {
+
+		@Override
+		public boolean chatResponses() {
+			return true;
 		}
-		AtomicBoolean invoked = new AtomicBoolean();
-		CompletableFuture<@Nullable ChatResponse> done = new CompletableFuture<>();
-		Disposable.Swap upstream = Disposables.swap();
-		sink.onCancel(() -> {
-			upstream.dispose();
-			done.completeExceptionally(new CancellationException("the stream was cancelled"));
-		});
-		Object result;
-		try (LlmCacheControl.Scope scope = control.open()) {
-			result = this.engine.call(call, () -> {
-				invoked.set(true);
-				AtomicReference<@Nullable ChatResponse> aggregated = new AtomicReference<>();
-				Flux<ChatClientResponse> chunks = chain.nextStream(request)
-					.contextWrite(context -> context.putAll(sink.contextView()));
-				upstream.update(AGGREGATOR
-					.aggregateChatClientResponse(chunks, response -> aggregated.set(response.chatResponse()))
-					.subscribe(sink::next, done::completeExceptionally, () -> done.complete(aggregated.get())));
-				try {
-					return done.join();
-				}
-				catch (CompletionException ex) {
-					throw (ex.getCause() != null) ? ex.getCause() : ex;
-				}
-			});
+
+		@Override
+		public @Nullable Object part(ChatClientResponse chunk) {
+			return chunk.chatResponse();
 		}
-		catch (Throwable ex) {
-			sink.error(ex);
-			return;
+
+		@Override
+		public ChatClientResponse fromStored(Object chunk) {
+			return replay((ChatResponse) chunk, this.request);
 		}
-		if (!invoked.get() && result != null) {
-			sink.next(replay((ChatResponse) result, request));
+
+		@Override
+		public ChatClientResponse forFollower(ChatClientResponse chunk) {
+			return replay(chunk.chatResponse(), this.request);
 		}
-		sink.complete();
+
 	}
 
 	/** The call to hand to the engine, or null when this request must bypass the cache. */
@@ -326,7 +306,7 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 			return this;
 		}
 
-		/** Where cached streams wait for the engine; {@link Schedulers#boundedElastic()} by default. */
+		/** Where the cache I/O of streams runs; {@link Schedulers#boundedElastic()} by default. */
 		public Builder scheduler(Scheduler scheduler) {
 			Assert.notNull(scheduler, "scheduler must not be null");
 			this.scheduler = scheduler;

@@ -1,6 +1,7 @@
 package dev.llmcache.coherence;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Messages are small JSON objects ({@code {"i":instance,"op":"evict"|"clear","ns":..,"p":..,"h":..}}):
  * no prompt text ever travels. Thread-safe.
  */
-public final class RedisL1Coherence implements InvalidationBroadcaster, MessageListener, DisposableBean {
+public final class RedisL1Coherence
+		implements InvalidationBroadcaster, RedisTier.Announcements, MessageListener, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisL1Coherence.class);
 
@@ -43,6 +45,8 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 	private final RedisTier redis;
 
 	private static final long PROBE_PATIENCE_MILLIS = 10_000;
+
+	static final long DEFAULT_BOUND_MILLIS = 2_000;
 
 	private final byte[] channel;
 
@@ -63,12 +67,42 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 	// Counted down when this instance receives its own probe: from then on it hears every invalidation.
 	private final CountDownLatch probeReceived = new CountDownLatch(1);
 
+	private final long boundNanos;
+
+	private final Object readability = new Object();
+
+	/** When the newest probe this instance heard back was sent (this JVM's nanoTime). */
+	private volatile long heardSentAt;
+
+	/** When this instance last lost a Redis connection (nanoTime); L1 waits for a probe sent after. */
+	private volatile long lostAt;
+
+	private volatile boolean l1Readable;
+
+	private volatile @Nullable Thread heartbeat;
+
 	/**
-	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
+	 * Subscribe to the invalidation channel and register as the cache's broadcaster, with a
+	 * coherence bound of {@value #DEFAULT_BOUND_MILLIS} ms.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
 	 */
 	public RedisL1Coherence(TieredCache cache, RedisTier redis, LettuceConnectionFactory connectionFactory,
 			String channel) {
+		this(cache, redis, connectionFactory, channel, Duration.ofMillis(DEFAULT_BOUND_MILLIS));
+	}
+
+	/**
+	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
+	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
+	 * @param bound longest time L1 answers without this instance having heard its own heartbeat on
+	 * the channel: how long an evicted value may be served when pub/sub is cut
+	 */
+	public RedisL1Coherence(TieredCache cache, RedisTier redis, LettuceConnectionFactory connectionFactory,
+			String channel, Duration bound) {
+		if (bound.toMillis() < 100) {
+			throw new IllegalArgumentException("llmcache.l1.coherence-bound must be at least 100ms, got " + bound);
+		}
+		this.boundNanos = bound.toNanos();
 		this.cache = cache;
 		this.redis = redis;
 		this.channel = channel.getBytes(StandardCharsets.UTF_8);
@@ -84,21 +118,46 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		this.subscriber.start();
 		this.connectionEvents = subscribeToConnectionEvents(connectionFactory);
 		cache.setBroadcaster(this);
+		redis.setAnnouncements(this);
+	}
+
+	/** Whether this instance has confirmed that it hears the invalidations of every instance. */
+	public boolean isListening() {
+		return this.probeReceived.getCount() == 0 && this.l1Readable;
+	}
+
+	/** Nothing to send: the Redis tier announces an eviction in the script that makes it. */
+	@Override
+	public void evicted(CacheKey key) {
+	}
+
+	/** Nothing to send: the Redis tier announces a clear in the script that makes it. */
+	@Override
+	public void cleared(String namespace) {
 	}
 
 	@Override
-	public void evicted(CacheKey key) {
+	public byte[] channel() {
+		return this.channel;
+	}
+
+	@Override
+	public byte[] evictMessage(CacheKey key) {
+		return this.mapper.writeValueAsBytes(evictNode(key));
+	}
+
+	@Override
+	public byte[] clearMessage(String namespace) {
+		return this.mapper.writeValueAsBytes(message("clear", namespace));
+	}
+
+	private ObjectNode evictNode(CacheKey key) {
 		ObjectNode message = message("evict", key.namespace());
 		if (key.partition() != null) {
 			message.put("p", key.partition());
 		}
 		message.put("h", key.hash());
-		send(message);
-	}
-
-	@Override
-	public void cleared(String namespace) {
-		send(message("clear", namespace));
+		return message;
 	}
 
 	@Override
@@ -108,6 +167,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 			if (this.instanceId.equals(node.path("i").asString(""))) {
 				if ("probe".equals(node.path("op").asString(""))) {
 					this.probeReceived.countDown();
+					heard(node.path("t").asLong(0));
 				}
 				return;
 			}
@@ -138,13 +198,6 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		return message;
 	}
 
-	private void send(ObjectNode message) {
-		if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message))) {
-			logger.debug("llmcache: an invalidation could not be published; other instances keep their L1 copy "
-					+ "until it expires or they reconnect");
-		}
-	}
-
 	/**
 	 * The container fails to start while Redis is unreachable, and an application must start
 	 * without Redis: keep trying in the background. Once started, the container recovers by itself.
@@ -161,9 +214,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				return;
 			}
 			catch (RuntimeException ex) {
-				// Redis is unreachable: nobody can publish an invalidation this instance would miss,
-				// and a reconnection drops L1 (see subscribeToConnectionEvents).
-				this.cache.setLocalReadable(true);
+				// L1 stays unread: another instance that reaches Redis could evict what this one holds.
 				if (!warned) {
 					logger.warn("llmcache: cannot subscribe to L1 invalidations yet (" + ex.getMessage()
 							+ "); retrying in the background");
@@ -188,16 +239,16 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		long giveUpAt = System.currentTimeMillis() + PROBE_PATIENCE_MILLIS;
 		try {
 			while (!this.destroyed) {
-				if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message("probe", "")))) {
-					// Redis does not answer: no invalidation can be missed now, and a reconnection drops L1.
+				if (!publishProbe()) {
+					// Redis does not answer: the heartbeat goes on probing, and L1 answers once a probe comes back.
 					break;
 				}
 				if (this.probeReceived.await(200, TimeUnit.MILLISECONDS)) {
 					break;
 				}
 				if (System.currentTimeMillis() >= giveUpAt) {
-					logger.warn("llmcache: subscribed to L1 invalidations but could not confirm it; L1 answers again "
-							+ "and may keep a copy another instance evicted until it expires");
+					logger.warn("llmcache: subscribed to L1 invalidations but could not confirm it yet; L1 is not read "
+							+ "until this instance hears its own heartbeat");
 					break;
 				}
 			}
@@ -206,8 +257,88 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 			Thread.currentThread().interrupt();
 			return;
 		}
-		this.cache.clearLocal();
-		this.cache.setLocalReadable(true);
+		synchronized (this.readability) {
+			if (this.probeReceived.getCount() == 0) {
+				this.cache.clearLocal();
+				this.l1Readable = true;
+				this.cache.setLocalReadable(true);
+			}
+		}
+		startHeartbeat();
+	}
+
+	private boolean publishProbe() {
+		ObjectNode probe = message("probe", "");
+		probe.put("t", System.nanoTime());
+		return this.redis.publish(this.channel, this.mapper.writeValueAsBytes(probe));
+	}
+
+	/**
+	 * Every quarter of the bound: publish a probe, stop L1 answering when no probe came back within
+	 * the bound, and replay invalidations Redis had not confirmed.
+	 */
+	private void startHeartbeat() {
+		if (this.heartbeat != null || this.destroyed) {
+			return;
+		}
+		long periodMillis = Math.max(25, this.boundNanos / 4_000_000);
+		Thread thread = new Thread(() -> {
+			while (!this.destroyed) {
+				try {
+					Thread.sleep(periodMillis);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				beat();
+			}
+		}, "llmcache-coherence-heartbeat");
+		thread.setDaemon(true);
+		this.heartbeat = thread;
+		thread.start();
+	}
+
+	private void beat() {
+		try {
+			long now = System.nanoTime();
+			if (this.l1Readable && now - this.heardSentAt > this.boundNanos) {
+				synchronized (this.readability) {
+					if (this.l1Readable && now - this.heardSentAt > this.boundNanos) {
+						this.l1Readable = false;
+						this.cache.setLocalReadable(false);
+						logger.warn("llmcache: no word from the invalidation channel for "
+								+ (this.boundNanos / 1_000_000) + " ms; L1 is not read until it works again");
+					}
+				}
+			}
+			if (this.cache.pendingInvalidations() > 0) {
+				this.cache.replayPendingInvalidations();
+			}
+			publishProbe();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("llmcache: coherence heartbeat failed", ex);
+		}
+	}
+
+	/**
+	 * Our own probe sent at {@code sentAt} came back: every invalidation published before it was
+	 * heard. L1 answers again, emptied first if it stopped answering meanwhile.
+	 */
+	private void heard(long sentAt) {
+		if (sentAt <= this.heardSentAt) {
+			return;
+		}
+		synchronized (this.readability) {
+			this.heardSentAt = Math.max(this.heardSentAt, sentAt);
+			if (!this.l1Readable && this.probeReceived.getCount() == 0 && sentAt > this.lostAt
+					&& this.heartbeat != null) {
+				this.cache.clearLocal();
+				this.l1Readable = true;
+				this.cache.setLocalReadable(true);
+				logger.info("llmcache: the invalidation channel works again; L1 was emptied and answers again");
+			}
+		}
 	}
 
 	private @Nullable Disposable subscribeToConnectionEvents(LettuceConnectionFactory connectionFactory) {
@@ -219,6 +350,14 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				.subscribe(event -> {
 					if (event instanceof ConnectionDeactivatedEvent) {
 						this.connectionLost.set(true);
+						// Messages may be lost from now on: L1 waits for a probe sent after this.
+						synchronized (this.readability) {
+							this.lostAt = System.nanoTime();
+							if (this.l1Readable) {
+								this.l1Readable = false;
+								this.cache.setLocalReadable(false);
+							}
+						}
 					}
 					else if (event instanceof ConnectionActivatedEvent && this.connectionLost.compareAndSet(true, false)) {
 						logger.info("llmcache: Redis reconnected; dropping this instance's L1, which may have missed "
@@ -238,6 +377,10 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 	public void destroy() throws Exception {
 		this.destroyed = true;
 		this.subscriber.interrupt();
+		Thread beating = this.heartbeat;
+		if (beating != null) {
+			beating.interrupt();
+		}
 		if (this.connectionEvents != null) {
 			this.connectionEvents.dispose();
 		}

@@ -2,22 +2,13 @@ package dev.llmcache.engine;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import dev.llmcache.codec.CachedValue;
 import dev.llmcache.control.LlmCacheControl;
-import dev.llmcache.flight.LocalSingleFlight;
-import dev.llmcache.key.CacheKey;
-import dev.llmcache.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,17 +16,20 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The {@link LlmCacheEngine}'s flow for asynchronous and streaming results: {@code CompletableFuture},
- * {@code Mono} and {@code Flux}.
+ * The asynchronous return types as thin adapters over the engine's one call flow: a
+ * {@code CompletableFuture}, a single-valued publisher ({@code Mono}), and a stream ({@code Flux}).
+ * Other reactive libraries reach these through Spring's {@code ReactiveAdapterRegistry}.
  *
  * <p>Cache I/O (every tier lookup and store) runs on a bounded executor of its own, never on the
  * thread that completes a future or delivers a stream signal, so a reactive caller's event loop is
- * never blocked. When that executor is saturated, the call goes to the model as a miss. Identical
- * calls in flight are coalesced: futures share one result; streams share one upstream subscription,
- * late joiners replaying what was already received. A streamed answer is stored only when its
- * stream completes normally (and, for {@code ChatResponse} chunks, with a normal finish reason); an
- * error or a cancelled subscription stores nothing. A hit on a stream is replayed, at once or in
- * chunks at a pace. Thread-safe.
+ * never blocked; no thread is held while a call waits for an identical one in flight, here or on
+ * another instance. When the executor is saturated, the lookup is skipped (the call goes to the
+ * model as a miss) and later steps run on the common pool. Identical calls in flight are
+ * coalesced: futures share one result; streams share one upstream subscription, late joiners
+ * replaying what was already received. A streamed answer is stored only when its stream completes
+ * normally (and, for {@code ChatResponse} chunks, with a normal finish reason); an error or a
+ * cancelled subscription stores nothing. A hit on a stream is replayed, at once or in chunks at a
+ * pace. Thread-safe.
  */
 public final class AsyncCalls {
 
@@ -43,86 +37,61 @@ public final class AsyncCalls {
 
 	private final Executor io;
 
+	private final Executor ioOrCommonPool;
+
 	private final Scheduler ioScheduler;
-
-	private final LocalSingleFlight futures;
-
-	private final ConcurrentHashMap<CacheKey, Flux<Object>> streams = new ConcurrentHashMap<>();
-
-	private final long flightTimeoutMillis;
 
 	private final int replayChunkChars;
 
 	private final Duration replayChunkDelay;
 
 	/**
-	 * @param engine the engine whose tiers, policies and listener are used
+	 * @param engine the engine whose flow, tiers, policies and listener are used
 	 * @param io the bounded executor for cache I/O
-	 * @param flightTimeout how long a caller waits for an identical call in flight
 	 * @param replayChunkChars characters per chunk when a stored answer is replayed as a stream; 0 for one chunk
 	 * @param replayChunkDelay pause between replayed chunks, for UIs that expect typing; zero for none
 	 */
-	public AsyncCalls(LlmCacheEngine engine, Executor io, Duration flightTimeout, int replayChunkChars,
-			Duration replayChunkDelay) {
+	public AsyncCalls(LlmCacheEngine engine, Executor io, int replayChunkChars, Duration replayChunkDelay) {
 		this.engine = engine;
 		this.io = io;
+		this.ioOrCommonPool = task -> {
+			try {
+				io.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				// Past the lookup the call is committed: its store and events must still run.
+				ForkJoinPool.commonPool().execute(task);
+			}
+		};
 		this.ioScheduler = Schedulers.fromExecutor(io);
-		this.futures = new LocalSingleFlight(flightTimeout);
-		this.flightTimeoutMillis = flightTimeout.toMillis();
 		this.replayChunkChars = replayChunkChars;
 		this.replayChunkDelay = replayChunkDelay;
 	}
 
-	/** A call whose result is a {@code CompletableFuture}. */
+	/** A call whose result is a {@code CompletableFuture}, invoked on an I/O thread after a miss. */
 	public CompletableFuture<@Nullable Object> future(CachedCall call, Supplier<CompletableFuture<?>> invoker) {
 		LlmCacheControl control = LlmCacheControl.current();
-		LookupSpan start = this.engine.startLookup(call);
-		CompletableFuture<Found> found;
+		LookupSpan span = this.engine.startLookup(call);
+		CallFlow flow = this.engine.flow();
+		CompletableFuture<CallFlow.Found> found;
 		try {
-			found = CompletableFuture.supplyAsync(() -> find(call, control), this.io);
+			found = CompletableFuture.supplyAsync(() -> flow.find(call, control), this.io);
 		}
 		catch (RejectedExecutionException ex) {
-			found = CompletableFuture.completedFuture(Found.NOTHING);
+			found = CompletableFuture.completedFuture(flow.nothingFound(call));
 		}
 		return found.thenCompose(f -> {
-			Object hit = answerFromCache(call, f, start);
+			CallFlow.Reply hit = flow.answerFromCache(call, f, span);
 			if (hit != null) {
-				return CompletableFuture.completedFuture(hit);
+				return CompletableFuture.completedFuture(hit.value());
 			}
-			if (control.skipsReads()) {
-				return invokeAndStore(call, invoker, f.lookup(), start, control);
-			}
-			LocalSingleFlight.Ticket ticket = this.futures.join(call.key(), (f.lookup() != null) ? f.lookup().token() : null);
-			if (!ticket.isLeader()) {
-				return ticket.future()
-					.copy()
-					.completeOnTimeout(LocalSingleFlight.NO_SHARED_RESULT, this.flightTimeoutMillis, TimeUnit.MILLISECONDS)
-					.exceptionallyCompose(ex -> (unwrap(ex) instanceof CancellationException)
-							? CompletableFuture.completedFuture(LocalSingleFlight.NO_SHARED_RESULT)
-							: CompletableFuture.failedFuture(unwrap(ex)))
-					.thenCompose(shared -> {
-						if (shared == LocalSingleFlight.NO_SHARED_RESULT) {
-							return invokeAndStore(call, invoker, f.lookup(), start, control);
-						}
-						this.engine.answered(call, Outcome.COALESCED, null, start, null);
-						return CompletableFuture.completedFuture(shared);
-					});
-			}
-			CompletableFuture<@Nullable Object> result = invokeAndStore(call, invoker, f.lookup(), start, control);
-			result.whenComplete((value, ex) -> {
-				if (ex != null) {
-					ticket.fail(unwrap(ex));
-				}
-				else {
-					ticket.succeed(value);
-				}
-			});
-			return result;
+			return flow.miss(call, control, span, f, false, single(invoker), this.ioOrCommonPool)
+				.thenApply(CallFlow.Reply::value);
 		});
 	}
 
 	/** A call whose result is a {@code Mono}: looked up when subscribed, like the Mono itself. */
-	public Mono<Object> mono(CachedCall call, Supplier<Mono<?>> invoker) {
+	public Mono<Object> mono(CachedCall call, Supplier<? extends Mono<?>> invoker) {
 		LlmCacheControl control = LlmCacheControl.current();
 		return Mono.defer(() -> {
 			try (LlmCacheControl.Scope scope = control.open()) {
@@ -135,157 +104,157 @@ public final class AsyncCalls {
 	 * A call whose result is a {@code Flux} of {@code String} or {@code ChatResponse} chunks.
 	 * @param chatResponses whether the chunks are {@code ChatResponse}s (else strings)
 	 */
-	public Flux<Object> flux(CachedCall call, boolean chatResponses, Supplier<Flux<?>> invoker) {
+	public Flux<Object> flux(CachedCall call, boolean chatResponses, Supplier<? extends Flux<?>> invoker) {
+		StreamShape<Object> shape = chatResponses ? StreamShape.CHAT_RESPONSES : StreamShape.STRINGS;
+		return stream(call, shape, invoker);
+	}
+
+	/**
+	 * A call whose result is a stream of chunks of any type: looked up when subscribed. On a miss
+	 * the chunks pass through as they arrive; a hit, or an answer another instance stored while this
+	 * call waited for it, is replayed; a call coalesced onto an identical stream in flight receives
+	 * its chunks, adapted by {@link StreamShape#forFollower}.
+	 */
+	public <E> Flux<E> stream(CachedCall call, StreamShape<E> shape, Supplier<? extends Flux<? extends E>> invoker) {
 		LlmCacheControl control = LlmCacheControl.current();
-		return Flux.defer(() -> {
-			LookupSpan start = this.engine.startLookup(call);
-			return Mono.fromCallable(() -> find(call, control))
+		CallFlow flow = this.engine.flow();
+		return Flux.deferContextual(context -> {
+			LookupSpan span = this.engine.startLookup(call);
+			// The upstream is subscribed by the shared replay, not by this subscriber: hand it this context.
+			Supplier<Flux<? extends E>> withContext = () -> Flux.from(invoker.get()).contextWrite(context);
+			return Mono.fromCallable(() -> flow.find(call, control))
 				.subscribeOn(this.ioScheduler)
-				.onErrorReturn(RejectedExecutionException.class, Found.NOTHING)
+				.onErrorResume(RejectedExecutionException.class, ex -> Mono.just(flow.nothingFound(call)))
 				.flatMapMany(f -> {
-					Object hit = answerFromCache(call, f, start);
+					CallFlow.Reply hit = flow.answerFromCache(call, f, span);
 					if (hit != null) {
-						return replay(hit);
+						return replay(hit.value(), shape);
 					}
-					Flux<Object> recorded = record(call, chatResponses, invoker, f.lookup(), start, control);
-					if (control.skipsReads()) {
-						return recorded;
-					}
-					AtomicReference<Flux<Object>> self = new AtomicReference<>();
-					// Leave the in-flight map before the end reaches any subscriber: a call made as soon
-					// as a stream failed must not join it and replay its error.
-					Flux<Object> shared = recorded.doOnTerminate(() -> this.streams.remove(call.key(), self.get()))
-						.doFinally(signal -> this.streams.remove(call.key(), self.get()))
-						.replay()
-						.refCount();
-					self.set(shared);
-					Flux<Object> existing = this.streams.putIfAbsent(call.key(), shared);
-					if (existing != null) {
-						this.engine.answered(call, Outcome.COALESCED, null, start, null);
-						return existing;
-					}
-					return shared;
+					return Mono
+						.fromFuture(flow.miss(call, control, span, f, true, streamOf(shape, withContext),
+								this.ioOrCommonPool))
+						.flatMapMany(reply -> answer(reply, shape));
 				})
-				.doOnCancel(start::abandon);
+				.doOnCancel(span::abandon);
 		});
 	}
 
-	private Flux<Object> record(CachedCall call, boolean chatResponses, Supplier<Flux<?>> invoker,
-			TieredCache.@Nullable Lookup lookup, LookupSpan start, LlmCacheControl control) {
-		return Flux.defer(() -> {
-			StreamRecorder recorder = new StreamRecorder(chatResponses);
-			long lookupNanos = start.elapsedNanos();
-			start.end(Outcome.MISS, null, null);
-			long modelStart = System.nanoTime();
-			Mono<Object> storeWhenComplete = Mono.<Object>fromRunnable(() -> {
-				Object whole = recorder.result();
-				CachedValue stored = (whole != null && lookup != null && !control.isNoStore())
-						? this.engine.store(call, whole, lookup, control) : null;
-				this.engine.deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
-						System.nanoTime() - modelStart, null));
-			}).subscribeOn(this.ioScheduler).onErrorResume(RejectedExecutionException.class, ex -> Mono.empty());
-			return invoker.get()
-				.<Object>map(chunk -> chunk)
-				.doOnNext(recorder::add)
-				.doOnError(ex -> this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null,
-						lookupNanos, System.nanoTime() - modelStart, null)))
-				.concatWith(storeWhenComplete);
-		});
+	@SuppressWarnings("unchecked")
+	private <E> Flux<E> answer(CallFlow.Reply reply, StreamShape<E> shape) {
+		if (reply.value() == null) {
+			return Flux.empty();
+		}
+		if (reply.stored()) {
+			return replay(reply.value(), shape);
+		}
+		Flux<E> live = (Flux<E>) reply.value();
+		return reply.shared() ? live.map(shape::forFollower) : live;
 	}
 
-	private Flux<Object> replay(Object stored) {
+	private static CallFlow.Producer single(Supplier<CompletableFuture<?>> invoker) {
+		return (storer, observation) -> {
+			CompletableFuture<?> upstream = invoker.get();
+			if (upstream == null) {
+				return null;
+			}
+			return upstream.handle((value, ex) -> {
+				if (ex != null) {
+					storer.failed(ex);
+					return CallerRuns.<Object>failed(ex);
+				}
+				return storer.stored(value, null).thenApply(stored -> (Object) value);
+			}).thenCompose(next -> next);
+		};
+	}
+
+	private static <E> CallFlow.Producer streamOf(StreamShape<E> shape, Supplier<? extends Flux<? extends E>> invoker) {
+		return (storer, observation) -> {
+			StreamRecorder recorder = new StreamRecorder(shape.chatResponses());
+			Flux<E> upstream = Flux.from(invoker.get());
+			Flux<E> live = upstream.doOnNext(chunk -> recorder.add(shape.part(chunk)))
+				.doOnError(storer::failed)
+				.concatWith(Mono.defer(() -> Mono.fromFuture(storer.stored(recorder.result(), null))).then(Mono.empty()))
+				// Leave the flight before the end reaches any subscriber: a call made as soon as a
+				// stream failed must not join it and replay its error.
+				.doOnTerminate(storer::finished)
+				.doOnCancel(storer::abandoned)
+				.doFinally(signal -> storer.finished())
+				.replay()
+				.refCount();
+			return CompletableFuture.completedFuture(live);
+		};
+	}
+
+	private <E> Flux<E> replay(@Nullable Object stored, StreamShape<E> shape) {
+		if (stored == null) {
+			return Flux.empty();
+		}
 		List<Object> chunks = StreamRecorder.chunks(stored, this.replayChunkChars);
-		Flux<Object> flux = Flux.fromIterable(chunks);
+		Flux<E> flux = Flux.fromIterable(chunks).map(shape::fromStored);
 		return (this.replayChunkDelay.isZero() || chunks.size() == 1) ? flux : flux.delayElements(this.replayChunkDelay);
 	}
 
-	private CompletableFuture<@Nullable Object> invokeAndStore(CachedCall call, Supplier<CompletableFuture<?>> invoker,
-			TieredCache.@Nullable Lookup lookup, LookupSpan start, LlmCacheControl control) {
-		long lookupNanos = start.elapsedNanos();
-		start.end(Outcome.MISS, null, null);
-		long modelStart = System.nanoTime();
-		CompletableFuture<?> upstream;
-		try {
-			upstream = invoker.get();
-		}
-		catch (RuntimeException ex) {
-			this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, 0, null));
-			return CompletableFuture.failedFuture(ex);
-		}
-		if (upstream == null) {
-			return CompletableFuture.completedFuture(null);
-		}
-		CompletableFuture<@Nullable Object> out = new CompletableFuture<>();
-		upstream.whenComplete((value, ex) -> {
-			long modelNanos = System.nanoTime() - modelStart;
-			if (ex != null) {
-				this.engine.deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, modelNanos, null));
-				out.completeExceptionally(unwrap(ex));
-				return;
+	/**
+	 * How the chunks of one kind of stream relate to the answer stored for it, which is a
+	 * {@code String} or a {@code ChatResponse}.
+	 *
+	 * @param <E> the chunk type
+	 */
+	public interface StreamShape<E> {
+
+		/** Chunks are strings, joined into a string. */
+		StreamShape<Object> STRINGS = new StreamShape<>() {
+
+			@Override
+			public boolean chatResponses() {
+				return false;
 			}
-			try {
-				this.io.execute(() -> {
-					try {
-						CachedValue stored = (lookup != null && !control.isNoStore())
-								? this.engine.store(call, value, lookup, control) : null;
-						this.engine.deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos,
-								modelNanos, null));
-					}
-					finally {
-						out.complete(value);
-					}
-				});
+
+			@Override
+			public Object part(Object chunk) {
+				return chunk;
 			}
-			catch (RejectedExecutionException rejected) {
-				out.complete(value);
+
+			@Override
+			public Object fromStored(Object chunk) {
+				return chunk;
 			}
-		});
-		return out;
-	}
 
-	/** A value answered from a tier, or null on a miss (after reporting the hit). */
-	private @Nullable Object answerFromCache(CachedCall call, Found found, LookupSpan start) {
-		TieredCache.Lookup lookup = found.lookup();
-		if (lookup != null && lookup.isHit()) {
-			CachedValue entry = lookup.value();
-			this.engine.answered(call, lookup.isSharedHit() ? Outcome.L2_HIT : Outcome.L1_HIT, entry, start,
-					null);
-			return entry.value();
-		}
-		SemanticTier.Match match = found.match();
-		SemanticTier tier = this.engine.semanticTier();
-		if (match != null && tier != null && !tier.isShadow()) {
-			this.engine.answered(call, Outcome.SEMANTIC_HIT, match.entry(), start, match.similarity());
-			return match.entry().value();
-		}
-		return null;
-	}
+		};
 
-	private Found find(CachedCall call, LlmCacheControl control) {
-		if (control.skipsReads()) {
-			TieredCache.Lookup lookup = this.engine.lookup(call, false);
-			return new Found((lookup != null) ? lookup.withoutValue() : null, null);
-		}
-		TieredCache.Lookup lookup = this.engine.lookup(call, true);
-		if (lookup != null && lookup.isHit()) {
-			return new Found(lookup, null);
-		}
-		SemanticQuery query = this.engine.semanticQuery(call, control);
-		return new Found(lookup, (query != null) ? this.engine.findSemantic(call, query) : null);
-	}
+		/** Chunks are {@code ChatResponse}s, aggregated into one. */
+		StreamShape<Object> CHAT_RESPONSES = new StreamShape<>() {
 
-	private static Throwable unwrap(Throwable ex) {
-		Throwable cause = ex;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
+			@Override
+			public boolean chatResponses() {
+				return true;
+			}
+
+			@Override
+			public Object part(Object chunk) {
+				return chunk;
+			}
+
+			@Override
+			public Object fromStored(Object chunk) {
+				return chunk;
+			}
+
+		};
+
+		/** Whether the stored answer is a {@code ChatResponse} (else a {@code String}). */
+		boolean chatResponses();
+
+		/** The {@code String} or {@code ChatResponse} a chunk adds to the answer; null for none. */
+		@Nullable Object part(E chunk);
+
+		/** A chunk of a stored answer, as the stream's caller expects it. */
+		E fromStored(Object chunk);
+
+		/** A chunk of another caller's live stream, as this caller should see it. */
+		default E forFollower(E chunk) {
+			return chunk;
 		}
-		return cause;
-	}
-
-	private record Found(TieredCache.@Nullable Lookup lookup, SemanticTier.@Nullable Match match) {
-
-		static final Found NOTHING = new Found(null, null);
 
 	}
 

@@ -1,15 +1,12 @@
 package dev.llmcache.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.control.LlmCacheControl;
-import dev.llmcache.flight.LocalSingleFlight;
 import dev.llmcache.policy.CacheabilityPolicy;
-import dev.llmcache.flight.DistributedFlight;
+import dev.llmcache.tier.StoreToken;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ModelUsageRecorder;
 import io.micrometer.observation.Observation;
@@ -36,19 +33,13 @@ public final class LlmCacheEngine {
 	/** Name of the observation of the cache's part of a call. */
 	static final String LOOKUP_OBSERVATION = "llmcache.lookup";
 
-	private static final long FIRST_POLL_MILLIS = 10;
-
-	private static final long MAX_POLL_MILLIS = 200;
-
 	private final TieredCache cache;
 
 	private final CacheabilityPolicy policy;
 
 	private final LlmCacheErrorHandler errorHandler;
 
-	private final LocalSingleFlight localFlight;
-
-	private final FlightSettings flight;
+	private final CallFlow flow;
 
 	private final LlmCacheListener listener;
 
@@ -61,8 +52,7 @@ public final class LlmCacheEngine {
 		this.cache = cache;
 		this.policy = policy;
 		this.errorHandler = errorHandler;
-		this.flight = flight;
-		this.localFlight = new LocalSingleFlight(flight.timeout());
+		this.flow = new CallFlow(this, flight);
 		this.listener = listener;
 	}
 
@@ -89,49 +79,32 @@ public final class LlmCacheEngine {
 	}
 
 	/**
-	 * Answer a call from cache, or by invoking it.
+	 * Answer a call from cache, or by invoking it on the calling thread. The lookup runs on this
+	 * thread and a hit returns at once; a miss goes through the same flow as every other return
+	 * type, its steps run by this thread while it waits.
 	 * @throws Throwable what the invoker throws, unchanged
 	 */
 	public @Nullable Object call(CachedCall call, Invoker invoker) throws Throwable {
 		LookupSpan span = startLookup(call);
 		LlmCacheControl control = LlmCacheControl.current();
-		if (control.skipsReads()) {
-			TieredCache.Lookup lookup = lookup(call, false);
-			return invokeAndStore(call, invoker, (lookup != null) ? lookup.withoutValue() : null, span, control);
+		CallFlow.Found found = this.flow.find(call, control);
+		CallFlow.Reply hit = this.flow.answerFromCache(call, found, span);
+		if (hit != null) {
+			return hit.value();
 		}
-		TieredCache.Lookup lookup = lookup(call);
-		if (lookup != null && lookup.isHit()) {
-			CachedValue entry = lookup.value();
-			answered(call, lookup.isSharedHit() ? Outcome.L2_HIT : Outcome.L1_HIT, entry, span, null);
-			return entry.value();
-		}
-		SemanticQuery semantic = semanticQuery(call, control);
-		SemanticTier.Match match = (semantic != null) ? findSemantic(call, semantic) : null;
-		if (match != null && !this.semanticTier.isShadow()) {
-			answered(call, Outcome.SEMANTIC_HIT, match.entry(), span, match.similarity());
-			return match.entry().value();
-		}
-		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key(), (lookup != null) ? lookup.token() : null);
-		if (!ticket.isLeader()) {
-			Object shared = ticket.await();
-			if (shared != LocalSingleFlight.NO_SHARED_RESULT) {
-				answered(call, Outcome.COALESCED, null, span, null);
-				return shared;
+		CallerRuns here = new CallerRuns();
+		return here.await(this.flow.miss(call, control, span, found, false, (storer, observation) -> {
+			// Usage recording: methods returning text keep the tokens their model calls reported.
+			ModelUsageRecorder.Recording usage = ModelUsageRecorder.open();
+			Object result;
+			try (Observation.Scope scope = observation.openScope()) {
+				result = invoker.invoke();
 			}
-			return invokeAndStore(call, invoker, lookup, span, control);
-		}
-		try {
-			Object result = lead(call, invoker, lookup, span, control);
-			ticket.succeed(result);
-			if (match != null) {
-				shadowed(call, semantic, match, result);
+			finally {
+				usage.close();
 			}
-			return result;
-		}
-		catch (Throwable ex) {
-			ticket.fail(ex);
-			throw ex;
-		}
+			return storer.stored(result, usage).thenApply(stored -> result);
+		}, here)).value();
 	}
 
 	/** A call that may not use the cache at all: invoked and reported as a bypass. */
@@ -150,74 +123,17 @@ public final class LlmCacheEngine {
 		return this.policy;
 	}
 
-	private @Nullable Object lead(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
-			LookupSpan span, LlmCacheControl control) throws Throwable {
-		DistributedFlight redis = this.cache.distributedFlight();
-		if (!this.flight.distributed() || redis == null || lookup == null || !lookup.isConclusive()) {
-			return invokeAndStore(call, invoker, lookup, span, control);
-		}
-		byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-		long leaseMillis = this.flight.lease().toMillis();
-		long deadline = System.currentTimeMillis() + this.flight.timeout().toMillis();
-		long pause = FIRST_POLL_MILLIS;
-		DistributedFlight.Lease lease;
-		while ((lease = redis.acquire(call.key(), token, leaseMillis).join()) != DistributedFlight.Lease.ACQUIRED) {
-			if (lease == DistributedFlight.Lease.UNAVAILABLE || System.currentTimeMillis() >= deadline) {
-				return invokeAndStore(call, invoker, lookup, span, control);
-			}
-			Thread.sleep(pause);
-			pause = Math.min(pause * 2, MAX_POLL_MILLIS);
-			TieredCache.Lookup again = lookup(call, false, lookup.token());
-			if (again != null && again.isHit()) {
-				answered(call, Outcome.COALESCED, again.value(), span, null);
-				return again.value().value();
-			}
-		}
-		try {
-			// Another instance may have stored the value between our miss and our lease.
-			TieredCache.Lookup again = lookup(call, false, lookup.token());
-			if (again != null && again.isHit()) {
-				answered(call, Outcome.COALESCED, again.value(), span, null);
-				return again.value().value();
-			}
-			return invokeAndStore(call, invoker, (again != null) ? again : lookup, span, control);
-		}
-		finally {
-			redis.release(call.key(), token);
-		}
+	/** The flow every return type goes through; the adapters live in {@link AsyncCalls}. */
+	CallFlow flow() {
+		return this.flow;
 	}
 
-	private @Nullable Object invokeAndStore(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
-			LookupSpan span, LlmCacheControl control) throws Throwable {
-		long lookupNanos = span.elapsedNanos();
-		span.end(Outcome.MISS, null, null);
-		long modelStart = System.nanoTime();
-		Observation observation = Observation.createNotStarted("llmcache.model.call", this.observations)
+	/** The observation of a model call, started now. */
+	Observation startModelObservation(CachedCall call) {
+		return Observation.createNotStarted("llmcache.model.call", this.observations)
 			.contextualName("llmcache model call")
 			.lowCardinalityKeyValue("llmcache.namespace", call.namespace())
 			.start();
-		Object result;
-		// Usage recording: methods returning text keep the tokens their model calls reported.
-		ModelUsageRecorder.Recording usage = ModelUsageRecorder.open();
-		try (Observation.Scope scope = observation.openScope()) {
-			result = invoker.invoke();
-		}
-		catch (Throwable ex) {
-			observation.error(ex);
-			observation.stop();
-			deliver(new CallEvent(call.namespace(), Outcome.ERROR, null, lookupNanos, System.nanoTime() - modelStart,
-					null));
-			throw ex;
-		}
-		finally {
-			usage.close();
-		}
-		observation.stop();
-		long modelNanos = System.nanoTime() - modelStart;
-		CachedValue stored = (lookup != null && !control.isNoStore()) ? store(call, result, lookup, control, usage)
-				: null;
-		deliver(new CallEvent(call.namespace(), Outcome.MISS, stored, lookupNanos, modelNanos, null));
-		return result;
 	}
 
 	/** Store a result whose model calls were not recorded (asynchronous and streamed results). */
@@ -242,36 +158,53 @@ public final class LlmCacheEngine {
 			Duration ttl = (control.getTtl() != null) ? control.getTtl() : call.ttl();
 			CachedValue stored = this.cache.put(call.key(), call.type(), result,
 					(usage != null) ? modelOf(result, usage) : modelOf(result),
-					(usage != null) ? usageOf(result, usage) : usageOf(result), ttl, lookup);
-			if (stored != null && control.isForceRefresh()) {
-				this.cache.overwritten(call.key());
-			}
+					(usage != null) ? usageOf(result, usage) : usageOf(result), ttl, lookup, control.isForceRefresh());
 			if (stored != null && call.semantic() != null && this.semanticTier != null && !control.isSemanticOff()) {
-				this.semanticTier.stored(call, call.semantic(), stored);
+				index(call, stored);
 			}
 			return stored;
 		}
 		catch (RuntimeException ex) {
+			// Nothing was written: serializing, the first step of a store, is what throws here.
 			this.errorHandler.handlePutError(ex, call.key());
 			return null;
 		}
 	}
 
-	private TieredCache.@Nullable Lookup lookup(CachedCall call) {
-		return lookup(call, true);
-	}
-
-	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
+	/**
+	 * A forced refresh evicts its key before its lookup, so that its answer wins over every call that
+	 * began before it (docs/consistency.md).
+	 */
+	void refreshing(CachedCall call, LlmCacheControl control) {
+		if (!control.isForceRefresh()) {
+			return;
+		}
 		try {
-			return this.cache.get(call.key(), call.type(), readL1);
+			this.cache.refreshing(call.key());
 		}
 		catch (RuntimeException ex) {
-			this.errorHandler.handleGetError(ex, call.key());
-			return null;
+			this.errorHandler.handleEvictError(ex, call.namespace());
 		}
 	}
 
-	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1, dev.llmcache.tier.StoreToken token) {
+	/**
+	 * Index a stored entry for semantic lookups. The entry is stored whatever happens here, so a
+	 * failure (an embedding that cannot be made) says exactly that, and the result stays cached for
+	 * exact matches.
+	 */
+	private void index(CachedCall call, CachedValue stored) {
+		try {
+			this.semanticTier.stored(call, call.semantic(), stored);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("llmcache: stored " + call.key().hash() + " in '" + call.namespace()
+					+ "' without a semantic index entry (exact matches hit it, paraphrases do not): " + ex,
+					logger.isDebugEnabled() ? ex : null);
+		}
+	}
+
+	/** Look a call up for a call that took its token already; a failing tier is handled as a miss. */
+	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1, StoreToken token) {
 		try {
 			return this.cache.get(call.key(), call.type(), readL1, token);
 		}

@@ -85,6 +85,20 @@ public final class LocalSingleFlight {
 			this.future.complete(result);
 		}
 
+		/**
+		 * The leader hands a result to the followers but keeps the flight open, so that callers
+		 * coming later join it too (a live stream, until it ends); {@link #leave} closes it.
+		 */
+		public void share(@Nullable Object result) {
+			this.future.complete(result);
+		}
+
+		/** Close the flight: callers coming now start a new one. */
+		public void leave() {
+			LocalSingleFlight.this.inFlight.computeIfPresent(this.key,
+					(k, flight) -> (flight.future() == this.future) ? null : flight);
+		}
+
 		/** The leader hands its exception to the followers: nothing is cached. */
 		public void fail(Throwable failure) {
 			LocalSingleFlight.this.inFlight.computeIfPresent(this.key,

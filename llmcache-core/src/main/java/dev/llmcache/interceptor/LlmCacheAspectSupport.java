@@ -20,6 +20,8 @@ import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
 import reactor.core.publisher.Flux;
@@ -139,16 +141,33 @@ public class LlmCacheAspectSupport {
 				result -> passesUnless(operation, result, args, target),
 				placeholders.isEmpty() ? semanticQuery(operation, request, key) : null);
 		if (!placeholders.isEmpty()) {
-			return substituted(call, placeholders, operation.returnKind(), invoker);
+			return substituted(call, placeholders, operation, invoker);
 		}
 		return switch (operation.returnKind()) {
 			case VALUE -> this.engine.call(call, invoker);
 			case FUTURE -> this.asyncCalls.future(call,
 					() -> ((CompletionStage<?>) invokeUnchecked(invoker)).toCompletableFuture());
-			case MONO -> this.asyncCalls.mono(call, () -> (Mono<?>) invokeUnchecked(invoker));
-			case FLUX_OF_STRING -> this.asyncCalls.flux(call, false, () -> (Flux<?>) invokeUnchecked(invoker));
-			case FLUX_OF_CHAT_RESPONSE -> this.asyncCalls.flux(call, true, () -> (Flux<?>) invokeUnchecked(invoker));
+			case SINGLE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher(
+						this.asyncCalls.mono(call, () -> Mono.from(adapter.toPublisher(invokeUnchecked(invoker)))));
+			}
+			case STREAM_OF_STRING, STREAM_OF_CHAT_RESPONSE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher(this.asyncCalls.flux(call,
+						operation.returnKind() == ReturnKind.STREAM_OF_CHAT_RESPONSE,
+						() -> Flux.from(adapter.toPublisher(invokeUnchecked(invoker)))));
+			}
 		};
+	}
+
+	private static ReactiveAdapter reactiveAdapter(LlmCachedOperation operation) {
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance()
+			.getAdapter(operation.method().getReturnType());
+		if (adapter == null) {
+			throw new IllegalStateException("No reactive adapter for " + operation.method().getReturnType().getName());
+		}
+		return adapter;
 	}
 
 	/**
@@ -157,15 +176,18 @@ public class LlmCacheAspectSupport {
 	 * tokens. On a miss, restoring the template gives the model's answer back unchanged. Streams
 	 * never get here (the operation source refuses token stripping for them).
 	 */
-	private @Nullable Object substituted(CachedCall call, Placeholders placeholders, ReturnKind kind,
+	private @Nullable Object substituted(CachedCall call, Placeholders placeholders, LlmCachedOperation operation,
 			LlmCacheEngine.Invoker invoker) throws Throwable {
-		return switch (kind) {
+		return switch (operation.returnKind()) {
 			case VALUE -> placeholders.restore(this.engine.call(call, () -> placeholders.template(invoker.invoke())));
 			case FUTURE -> placeholders.restoreAsync(this.asyncCalls.future(call,
 					() -> ((CompletionStage<?>) placeholders.templateAsync(invokeUnchecked(invoker))).toCompletableFuture()));
-			case MONO -> placeholders.restoreAsync(this.asyncCalls.mono(call,
-					() -> (Mono<?>) placeholders.templateAsync(invokeUnchecked(invoker))));
-			case FLUX_OF_STRING, FLUX_OF_CHAT_RESPONSE -> this.engine.bypass(call.namespace(), invoker);
+			case SINGLE -> {
+				ReactiveAdapter adapter = reactiveAdapter(operation);
+				yield adapter.fromPublisher((Mono<?>) placeholders.restoreAsync(this.asyncCalls.mono(call,
+						() -> (Mono<?>) placeholders.templateAsync(Mono.from(adapter.toPublisher(invokeUnchecked(invoker)))))));
+			}
+			case STREAM_OF_STRING, STREAM_OF_CHAT_RESPONSE -> this.engine.bypass(call.namespace(), invoker);
 		};
 	}
 

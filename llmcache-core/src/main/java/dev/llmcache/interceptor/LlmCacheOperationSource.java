@@ -19,6 +19,8 @@ import dev.llmcache.key.Placeholders;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
@@ -171,8 +173,8 @@ public class LlmCacheOperationSource {
 	 * a token between chunks, and other types hold text where substitution cannot reach.
 	 */
 	private boolean stripTokens(LlmCached annotation, Method method, ReturnKind returnKind, ValueType valueType) {
-		boolean substitutable = Placeholders.supports(valueType.rawType()) && returnKind != ReturnKind.FLUX_OF_STRING
-				&& returnKind != ReturnKind.FLUX_OF_CHAT_RESPONSE;
+		boolean substitutable = Placeholders.supports(valueType.rawType()) && returnKind != ReturnKind.STREAM_OF_STRING
+				&& returnKind != ReturnKind.STREAM_OF_CHAT_RESPONSE;
 		if (annotation.stripTokens()) {
 			if (!annotation.normalize()) {
 				throw new IllegalStateException(describe(method) + " sets stripTokens = true with normalize = false: "
@@ -241,19 +243,21 @@ public class LlmCacheOperationSource {
 		if (type == CompletableFuture.class || type == CompletionStage.class) {
 			return ReturnKind.FUTURE;
 		}
-		if (isReactorType(type, "reactor.core.publisher.Mono")) {
-			return ReturnKind.MONO;
-		}
-		if (isReactorType(type, "reactor.core.publisher.Flux")) {
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(type);
+		if (adapter != null && !adapter.isNoValue()) {
+			if (!adapter.isMultiValue()) {
+				return ReturnKind.SINGLE;
+			}
 			Class<?> element = ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class);
 			if (element == String.class) {
-				return ReturnKind.FLUX_OF_STRING;
+				return ReturnKind.STREAM_OF_STRING;
 			}
 			if (ChatResponse.class.isAssignableFrom(element)) {
-				return ReturnKind.FLUX_OF_CHAT_RESPONSE;
+				return ReturnKind.STREAM_OF_CHAT_RESPONSE;
 			}
-			throw new IllegalStateException(describe(method) + " returns Flux<" + element.getSimpleName()
-					+ ">: a stream is cached as Flux<String> or Flux<ChatResponse> only");
+			throw new IllegalStateException(describe(method) + " returns " + type.getSimpleName() + "<"
+					+ element.getSimpleName() + ">: a stream is cached as " + type.getSimpleName() + "<String> or "
+					+ type.getSimpleName() + "<ChatResponse> only");
 		}
 		if (Future.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type) || isReactive(type)
 				|| BaseStream.class.isAssignableFrom(type)) {
@@ -273,10 +277,6 @@ public class LlmCacheOperationSource {
 					+ ": declare the concrete type @LlmCached should store and read back");
 		}
 		return ValueType.of(type);
-	}
-
-	private static boolean isReactorType(Class<?> type, String name) {
-		return type.getName().equals(name);
 	}
 
 	private static boolean isReactive(Class<?> type) {

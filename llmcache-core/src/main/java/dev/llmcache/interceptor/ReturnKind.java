@@ -11,13 +11,16 @@ public enum ReturnKind {
 	/** A {@code CompletableFuture} (or {@code CompletionStage}) of the value. */
 	FUTURE,
 
-	/** A Reactor {@code Mono} of the value. */
-	MONO,
+	/**
+	 * A single-valued reactive type ({@code Mono}, or any other that Spring's
+	 * {@code ReactiveAdapterRegistry} knows) of the value.
+	 */
+	SINGLE,
 
-	/** A Reactor {@code Flux} of {@code String} chunks. */
-	FLUX_OF_STRING,
+	/** A multi-valued reactive type ({@code Flux} or another the registry knows) of {@code String} chunks. */
+	STREAM_OF_STRING,
 
-	/** A Reactor {@code Flux} of Spring AI {@code ChatResponse} chunks. */
-	FLUX_OF_CHAT_RESPONSE
+	/** A multi-valued reactive type of Spring AI {@code ChatResponse} chunks. */
+	STREAM_OF_CHAT_RESPONSE
 
 }

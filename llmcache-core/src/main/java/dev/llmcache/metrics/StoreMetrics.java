@@ -3,6 +3,7 @@ package dev.llmcache.metrics;
 import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * Counters of what the cache chose not to keep: {@code llmcache.store.skipped} (tag
  * {@code reason=oversized}: results larger than {@code llmcache.max-value-bytes}, returned to their
  * caller but not stored) and {@code llmcache.l2.evictions} (tag {@code reason=cap}: entries this
- * instance deleted from Redis to keep a namespace within its cap).
+ * instance deleted from Redis to keep a namespace within its cap); and of invalidations Redis did
+ * not confirm in time: {@code llmcache.invalidations.unconfirmed} (each also logged at WARN and
+ * reported to its caller) and {@code llmcache.invalidations.pending} (still to be replayed).
  */
 public class StoreMetrics implements MeterBinder {
 
@@ -29,6 +32,12 @@ public class StoreMetrics implements MeterBinder {
 		FunctionCounter.builder("llmcache.store.skipped", this.cache, TieredCache::oversizedValues)
 			.description("Results returned to their caller but not stored")
 			.tag("reason", "oversized")
+			.register(registry);
+		FunctionCounter.builder("llmcache.invalidations.unconfirmed", this.cache, TieredCache::unconfirmedInvalidations)
+			.description("Evictions and clears the shared tier did not confirm in time; each is replayed")
+			.register(registry);
+		Gauge.builder("llmcache.invalidations.pending", this.cache, TieredCache::pendingInvalidations)
+			.description("Invalidations waiting to be replayed; the shared tier is not used meanwhile")
 			.register(registry);
 		if (this.redis != null) {
 			FunctionCounter.builder("llmcache.l2.evictions", this.redis, RedisTier::capEvictions)

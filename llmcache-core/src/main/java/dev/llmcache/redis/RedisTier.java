@@ -7,7 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -26,6 +30,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -35,10 +40,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that every call is bounded by our own timeout whatever the connection factory's is.
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
- * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at {@code P l:<hash>};
- * the index of a namespace with a cap on its entries at {@code P n:<namespace>}. Each entry records
- * the generation it was written under, and a lookup reads the entry and the current generation in one {@code MGET}, so clearing a
- * namespace is one {@code INCR}, without {@code KEYS} or {@code SCAN}.
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>{P e:&lt;hash&gt;}:l</code>;
+ * the index of a namespace with a cap on its entries at {@code P n:<namespace>}; the stamp of an
+ * entry, changed by every store and eviction of it, at <code>{P e:&lt;hash&gt;}:s</code> (see
+ * {@link #stampKey}). Each entry records the generation it was written under, and a lookup reads the
+ * entry, the current generation and the stamp in one {@code MGET}, so clearing a namespace is one
+ * write of a new random generation, without {@code KEYS} or {@code SCAN}. Stores, evictions and
+ * clears are Lua scripts that check and change atomically and announce the change to the other
+ * instances in the same script: see docs/consistency.md.
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
@@ -61,9 +70,18 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 
 	private final String generationPrefix;
 
-	private final String leasePrefix;
-
 	private final String indexPrefix;
+
+	/** Where a lease holder announces that it stored (or gave up), for the waiters of every instance. */
+	private final byte[] flightChannel;
+
+	private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> flightWaiters = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean subscribing = new AtomicBoolean();
+
+	private volatile @Nullable RedisConnection subscription;
+
+	private volatile boolean destroyed;
 
 	private volatile EntryCaps entryCaps = EntryCaps.NONE;
 
@@ -90,6 +108,53 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			return evicted
 			""";
 
+	/*
+	 * A store is made only if the key's stamp is still the one the call read when it began (and, on a
+	 * standalone Redis, the namespace generation too); it writes a fresh stamp, so of two calls that
+	 * began from the same state only the first to store succeeds. A replacing store (forceRefresh)
+	 * announces itself in the same script. KEYS: entry, stamp[, generation]. ARGV: bytes, ttl, expected
+	 * stamp ('' for none), new stamp, stamp ttl, expected generation, channel ('' for none), message.
+	 */
+	private static final String STORE_IF_UNCHANGED = """
+			if (redis.call('get', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+			if KEYS[3] and (redis.call('get', KEYS[3]) or '') ~= ARGV[6] then return 0 end
+			redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2])
+			redis.call('set', KEYS[2], ARGV[4], 'px', ARGV[5])
+			if ARGV[7] ~= '' then redis.call('publish', ARGV[7], ARGV[8]) end
+			return 1
+			""";
+
+	/*
+	 * An eviction deletes the entry and its single-flight lease (a call that starts afterwards must not
+	 * wait for a flight that started before), stamps the key (so that no call that began before it can
+	 * store) and announces itself, all or nothing. KEYS: entry, stamp, lease. ARGV: new stamp, stamp
+	 * ttl, channel, message.
+	 */
+	private static final String EVICT = """
+			redis.call('del', KEYS[1], KEYS[3])
+			redis.call('set', KEYS[2], ARGV[1], 'px', ARGV[2])
+			if ARGV[3] ~= '' then redis.call('publish', ARGV[3], ARGV[4]) end
+			return 1
+			""";
+
+	/* A clear writes a fresh random generation and announces itself. KEYS: generation. ARGV: generation, channel, message. */
+	private static final String CLEAR = """
+			redis.call('set', KEYS[1], ARGV[1])
+			if ARGV[2] ~= '' then redis.call('publish', ARGV[2], ARGV[3]) end
+			return 1
+			""";
+
+	/* A namespace without a generation gets a random one before anything is stored under it. */
+	private static final String GENERATION_OF = """
+			redis.call('set', KEYS[1], ARGV[1], 'nx')
+			return redis.call('get', KEYS[1])
+			""";
+
+	/** How long a key's stamp outlives its last write at least: longer than any call is in flight. */
+	static final long STAMP_RETENTION_MILLIS = Duration.ofHours(24).toMillis();
+
+	private static final byte[] NONE = new byte[0];
+
 	private static final String RELEASE_IF_HOLDER = "if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -112,6 +177,10 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	private volatile @Nullable CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> connecting;
 
 	private volatile boolean firstConnect = true;
+
+	private volatile @Nullable Announcements announcements;
+
+	private final boolean standalone;
 
 	private volatile long startupTimeoutMillis;
 
@@ -136,10 +205,12 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		this.connectionFactory = lettuce;
 		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
 		this.generationPrefix = keyPrefix + "g:";
-		this.leasePrefix = keyPrefix + "l:";
 		this.indexPrefix = keyPrefix + "n:";
+		this.flightChannel = (keyPrefix + "flight").getBytes(StandardCharsets.UTF_8);
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
+		// On a Cluster the generation lives in another slot than the entry: no script may read both.
+		this.standalone = !lettuce.isClusterAware();
 		startConnecting();
 	}
 
@@ -176,32 +247,110 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	}
 
 	/**
-	 * Read an entry and the current generation of its namespace, in one {@code MGET}.
+	 * Read an entry, the current generation of its namespace and the key's stamp, in one
+	 * {@code MGET}. A namespace without a generation (never cleared, or Redis restarted empty) gets a
+	 * random one first, so that no entry is ever written under a generation that could come back.
 	 * @return the answer, or {@link Read#UNAVAILABLE} when Redis cannot answer in time
 	 */
 	@Override
 	public Read lookup(CacheKey key) {
-		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey(key.namespace()), entryKey(key)));
+		byte[] entryKey = entryKey(key);
+		List<KeyValue<byte[], byte[]>> values = call(
+				c -> c.mget(generationKey(key.namespace()), entryKey, stampKey(entryKey)));
 		if (values == null) {
 			return Read.UNAVAILABLE;
 		}
-		long generation = parseGeneration(values.get(0).getValueOrElse(null));
-		return new Read(true, null, values.get(1).getValueOrElse(null), generation);
+		byte[] generation = values.get(0).getValueOrElse(null);
+		if (generation == null) {
+			generation = call(c -> c.eval(GENERATION_OF, ScriptOutputType.VALUE,
+					new byte[][] { generationKey(key.namespace()) }, ascii(Long.toString(randomPositive()))));
+			if (generation == null) {
+				return Read.UNAVAILABLE;
+			}
+		}
+		byte[] stamp = values.get(2).getValueOrElse(null);
+		return new Read(true, null, values.get(1).getValueOrElse(null), parseGeneration(generation),
+				(stamp != null) ? new String(stamp, StandardCharsets.US_ASCII) : "");
 	}
 
+	/**
+	 * Store an entry for the call holding {@code token}: refused when the key was stored, evicted or
+	 * refreshed since the call's lookup, or (on a standalone Redis) its namespace cleared, and then
+	 * the token is revoked so that no other tier keeps the entry either. A replacing store (a forced
+	 * refresh) announces itself to the other instances in the same script.
+	 */
 	@Override
 	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
-		return token.isCurrent() && store(key, bytes, ttlMillis);
+		if (ttlMillis <= 0 || !token.isCurrent()) {
+			return false;
+		}
+		byte[] entryKey = entryKey(key);
+		byte[][] keys = this.standalone
+				? new byte[][] { entryKey, stampKey(entryKey), generationKey(key.namespace()) }
+				: new byte[][] { entryKey, stampKey(entryKey) };
+		Announcements target = token.isReplacing() ? this.announcements : null;
+		Long result = call(c -> c.eval(STORE_IF_UNCHANGED, ScriptOutputType.INTEGER, keys, bytes,
+				ascii(Long.toString(ttlMillis)), ascii(token.sharedStamp()), newStamp(),
+				ascii(Long.toString(Math.max(ttlMillis, STAMP_RETENTION_MILLIS))),
+				ascii(Long.toString(entry.generation())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
+		if (result == null) {
+			return false;
+		}
+		if (result == 0) {
+			token.refuse();
+			return false;
+		}
+		this.availability.accepted();
+		long cap = this.entryCaps.capOf(key.namespace());
+		if (cap > 0) {
+			keepWithinCap(key, ttlMillis, cap);
+		}
+		return true;
 	}
 
+	/**
+	 * Evict an entry: delete it, stamp the key so that no call that began before can store it again,
+	 * and announce the eviction, in one script. Attempted even while reads are suspended after a
+	 * failure: an invalidation must not be skipped because Redis was slow a moment ago.
+	 * @return whether Redis confirmed it in time
+	 */
 	@Override
-	public void evict(CacheKey key) {
-		delete(key);
+	public boolean evict(CacheKey key) {
+		byte[] entryKey = entryKey(key);
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(EVICT, ScriptOutputType.INTEGER,
+				new byte[][] { entryKey, stampKey(entryKey), leaseKey(entryKey) }, newStamp(),
+				ascii(Long.toString(STAMP_RETENTION_MILLIS)), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.evictMessage(key) : NONE));
 	}
 
+	/**
+	 * Make every entry of the namespace unreachable at once: a new random generation, never a
+	 * counter, so that a Redis that restarted empty cannot bring an old one back. Announced in the
+	 * same script; attempted even while reads are suspended.
+	 * @return whether Redis confirmed it in time
+	 */
 	@Override
-	public void clear(String namespace) {
-		bumpGeneration(namespace);
+	public boolean clear(String namespace) {
+		Announcements target = this.announcements;
+		return invalidation(c -> c.eval(CLEAR, ScriptOutputType.INTEGER, new byte[][] { generationKey(namespace) },
+				ascii(Long.toString(randomPositive())), (target != null) ? target.channel() : NONE,
+				(target != null) ? target.clearMessage(namespace) : NONE));
+	}
+
+	private boolean invalidation(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Long>> script) {
+		return attempt(script, true).value() != null;
+	}
+
+	/** Where invalidations are announced, from inside the scripts that make them; none by default. */
+	public void setAnnouncements(@Nullable Announcements announcements) {
+		this.announcements = announcements;
+	}
+
+	/** The bound of every Redis call, in milliseconds. */
+	public long timeoutMillis() {
+		return this.timeoutMillis;
 	}
 
 	/**
@@ -216,22 +365,6 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	/** How many entries this instance deleted to keep namespaces within their cap. */
 	public long capEvictions() {
 		return this.capEvictions.sum();
-	}
-
-	/** @return whether Redis stored it */
-	public boolean store(CacheKey key, byte[] bytes, long ttlMillis) {
-		if (ttlMillis <= 0) {
-			return false;
-		}
-		boolean stored = call(c -> c.set(entryKey(key), bytes, SetArgs.Builder.px(ttlMillis))) != null;
-		if (stored) {
-			this.availability.accepted();
-			long cap = this.entryCaps.capOf(key.namespace());
-			if (cap > 0) {
-				keepWithinCap(key, ttlMillis, cap);
-			}
-		}
-		return stored;
 	}
 
 	private void keepWithinCap(CacheKey key, long ttlMillis, long cap) {
@@ -250,19 +383,6 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		}
 	}
 
-	/** @return whether Redis answered (whether or not the entry existed) */
-	public boolean delete(CacheKey key) {
-		return call(c -> c.del(entryKey(key))) != null;
-	}
-
-	/**
-	 * Make every entry of the namespace unreachable at once.
-	 * @return the new generation, or -1 if Redis did not answer
-	 */
-	public long bumpGeneration(String namespace) {
-		Long generation = call(c -> c.incr(generationKey(namespace)));
-		return (generation != null) ? generation : -1;
-	}
 
 	@Override
 	public CompletableFuture<Lease> acquire(CacheKey key, byte[] holder, long leaseMillis) {
@@ -276,6 +396,78 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		return attemptAsync(c -> c.<Long>eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER,
 				new byte[][] { leaseKey(key) }, holder))
 			.thenApply(answer -> null);
+	}
+
+	/** Publishes the key's hash on the flight channel; fire and forget. */
+	@Override
+	public void announce(CacheKey key) {
+		attemptAsync(c -> c.publish(this.flightChannel, ascii(key.hash())));
+	}
+
+	/**
+	 * Completed when the key's hash is heard on the flight channel. The channel is subscribed on
+	 * first use, on this tier's own connection thread; until then (or while Redis is away) waiters
+	 * fall back to their timers.
+	 */
+	@Override
+	public CompletableFuture<Void> announced(CacheKey key) {
+		CompletableFuture<Void> notice = new CompletableFuture<>();
+		this.flightWaiters.computeIfAbsent(key.hash(), hash -> ConcurrentHashMap.newKeySet()).add(notice);
+		notice.whenComplete((ignored, ex) -> this.flightWaiters.computeIfPresent(key.hash(), (hash, waiters) -> {
+			waiters.remove(notice);
+			return waiters.isEmpty() ? null : waiters;
+		}));
+		subscribeToFlightNotices();
+		return notice;
+	}
+
+	private void subscribeToFlightNotices() {
+		if (this.subscription != null || this.destroyed || !this.subscribing.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.connector.execute(() -> {
+				try {
+					RedisConnection connection = this.connectionFactory.getConnection();
+					connection.subscribe(this::flightNotice, this.flightChannel);
+					this.subscription = connection;
+					if (this.destroyed) {
+						closeSubscription();
+					}
+				}
+				catch (RuntimeException ex) {
+					// Waiters poll meanwhile; the next waiter tries again.
+					logger.debug("llmcache: subscribing to single-flight notices failed: " + ex);
+				}
+				finally {
+					this.subscribing.set(false);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.subscribing.set(false);
+		}
+	}
+
+	private void flightNotice(Message message, byte @Nullable [] pattern) {
+		Set<CompletableFuture<Void>> waiters = this.flightWaiters.get(new String(message.getBody(),
+				StandardCharsets.US_ASCII));
+		if (waiters != null) {
+			waiters.forEach(waiter -> waiter.complete(null));
+		}
+	}
+
+	private void closeSubscription() {
+		RedisConnection connection = this.subscription;
+		this.subscription = null;
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("llmcache: closing the single-flight subscription failed", ex);
+			}
+		}
 	}
 
 	/**
@@ -325,8 +517,41 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		return result;
 	}
 
+	/**
+	 * The key of an entry's stamp: in the entry's own hash slot, so that one script can read both on a
+	 * Cluster (see {@link #besideEntry}).
+	 */
+	static byte[] stampKey(byte[] entryKey) {
+		return besideEntry(entryKey, "s");
+	}
+
+	/** The key of an entry's single-flight lease, in the entry's hash slot. */
+	static byte[] leaseKey(byte[] entryKey) {
+		return besideEntry(entryKey, "l");
+	}
+
+	/**
+	 * A key in the same hash slot as an entry: the entry key becomes its hash tag
+	 * (<code>{P e:&lt;hash&gt;}:s</code>), unless the entry key has a tag of its own (a prefix such as
+	 * <code>{app}:</code>), which the new key then shares.
+	 */
+	private static byte[] besideEntry(byte[] entryKey, String suffix) {
+		String entry = new String(entryKey, StandardCharsets.UTF_8);
+		int open = entry.indexOf('{');
+		boolean tagged = open >= 0 && entry.indexOf('}', open + 1) > open + 1;
+		return (tagged ? entry + ":" + suffix : "{" + entry + "}:" + suffix).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] newStamp() {
+		return ascii(Long.toString(randomPositive()));
+	}
+
+	private static long randomPositive() {
+		return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+	}
+
 	private byte[] leaseKey(CacheKey key) {
-		return (this.leasePrefix + key.hash()).getBytes(StandardCharsets.US_ASCII);
+		return leaseKey(entryKey(key));
 	}
 
 	private byte[] generationKey(String namespace) {
@@ -355,7 +580,12 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	}
 
 	private <T> Answer<T> attempt(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
-		if (!this.availability.permits()) {
+		return attempt(command, false);
+	}
+
+	private <T> Answer<T> attempt(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command,
+			boolean evenIfSuspended) {
+		if (!evenIfSuspended && !this.availability.permits()) {
 			return Answer.none();
 		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = commands();
@@ -479,6 +709,8 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 
 	@Override
 	public void destroy() {
+		this.destroyed = true;
+		closeSubscription();
 		RedisConnection opened = this.connection;
 		if (opened != null) {
 			try {
@@ -496,6 +728,20 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		static <T> Answer<T> none() {
 			return new Answer<>(false, null);
 		}
+
+	}
+
+	/**
+	 * The invalidation messages the scripts publish, so that a change and its announcement happen
+	 * together or not at all. Implementations are thread-safe.
+	 */
+	public interface Announcements {
+
+		byte[] channel();
+
+		byte[] evictMessage(CacheKey key);
+
+		byte[] clearMessage(String namespace);
 
 	}
 

@@ -84,13 +84,15 @@ public final class LocalTier implements Tier {
 	}
 
 	@Override
-	public void evict(CacheKey key) {
+	public boolean evict(CacheKey key) {
 		invalidate(key);
+		return true;
 	}
 
 	@Override
-	public void clear(String namespace) {
+	public boolean clear(String namespace) {
 		invalidateNamespace(namespace);
+		return true;
 	}
 
 	/** The entry held for a key, or null; an expired entry is removed and not returned. */

@@ -27,6 +27,12 @@ public final class StoreToken {
 
 	private volatile boolean sharedAnswered = true;
 
+	private volatile String sharedStamp = "";
+
+	private volatile boolean refused;
+
+	private volatile boolean replacing;
+
 	StoreToken(CacheKey key, long startStamp, LocalInvalidations invalidations) {
 		this.key = key;
 		this.startStamp = startStamp;
@@ -39,7 +45,7 @@ public final class StoreToken {
 
 	/** Whether no eviction of the key nor clear of its namespace happened since this token was taken. */
 	public boolean isCurrent() {
-		return this.invalidations.admits(this.key, this.startStamp);
+		return !this.refused && this.invalidations.admits(this.key, this.startStamp);
 	}
 
 	/** Whether this call began no later than one holding {@code other}: its view is at most as new. */
@@ -57,8 +63,31 @@ public final class StoreToken {
 		return this.sharedAnswered;
 	}
 
+	/** The key's stamp the shared tier reported at lookup: a store is made only where it is unchanged. */
+	public String sharedStamp() {
+		return this.sharedStamp;
+	}
+
+	/**
+	 * A shared tier refused this call's store: the key was stored, evicted or refreshed since the
+	 * call began. No tier stores it then, so that every instance serves what the shared tier holds.
+	 */
+	public void refuse() {
+		this.refused = true;
+	}
+
+	/** Whether the store replaces the entry on purpose (a forced refresh): other instances drop theirs. */
+	public boolean isReplacing() {
+		return this.replacing;
+	}
+
+	void replacing(boolean replacing) {
+		this.replacing = replacing;
+	}
+
 	void sharedRead(Tier.Read read) {
 		if (read.answered()) {
+			this.sharedStamp = read.stamp();
 			this.sharedGeneration = Math.max(read.generation(), 0);
 			this.sharedAnswered = true;
 		}

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li><b>Fail-open.</b> No method throws because the store behind it is down or slow: a lookup that
  * cannot be answered returns {@link Read#UNAVAILABLE}, a store that cannot be made returns false,
- * an eviction that cannot be made is given up (the tier logs it).</li>
+ * an eviction or clear that cannot be confirmed returns false ({@link TieredCache} then reports it
+ * and replays it).</li>
  * <li><b>Stores carry a token.</b> {@link #store} is refused when the token is no longer
  * {@linkplain StoreToken#isCurrent() current} (an eviction or clear of its key or namespace
  * happened in this JVM after the call began). A tier checks it atomically with its write, so that
@@ -56,11 +57,17 @@ public interface Tier {
 	 */
 	boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token);
 
-	/** Remove one entry. */
-	void evict(CacheKey key);
+	/**
+	 * Remove one entry.
+	 * @return whether the removal is confirmed; false when the store behind did not answer in time
+	 */
+	boolean evict(CacheKey key);
 
-	/** Make every entry of a namespace unreachable. */
-	void clear(String namespace);
+	/**
+	 * Make every entry of a namespace unreachable.
+	 * @return whether it is confirmed; false when the store behind did not answer in time
+	 */
+	boolean clear(String namespace);
 
 	/**
 	 * What a tier holds for a key.
@@ -70,8 +77,15 @@ public interface Tier {
 	 * @param bytes the encoded entry, if the tier holds bytes; null with a null value on a miss
 	 * @param generation the namespace's current generation, {@link #NO_GENERATION} for a tier that
 	 * keeps none
+	 * @param stamp the key's version in a shared tier, changed by every store and eviction of it, which
+	 * a store made for this lookup's call must still find (empty when the key has none)
 	 */
-	record Read(boolean answered, @Nullable CachedValue value, byte @Nullable [] bytes, long generation) {
+	record Read(boolean answered, @Nullable CachedValue value, byte @Nullable [] bytes, long generation,
+			String stamp) {
+
+		public Read(boolean answered, @Nullable CachedValue value, byte @Nullable [] bytes, long generation) {
+			this(answered, value, bytes, generation, "");
+		}
 
 		/** The generation of a tier that keeps none: entries are not checked against one. */
 		public static final long NO_GENERATION = -1;

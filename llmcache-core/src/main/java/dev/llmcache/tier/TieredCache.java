@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.llmcache.LlmCacheInvalidationException;
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.LlmCacheSerializer;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.codec.UndecodableEntryException;
 import dev.llmcache.codec.ValueType;
-import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,7 +42,7 @@ public final class TieredCache {
 
 	private final LocalInvalidations invalidations = new LocalInvalidations();
 
-	private final @Nullable DistributedFlight flight;
+	private final PendingInvalidations pending = new PendingInvalidations();
 
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
@@ -65,11 +65,6 @@ public final class TieredCache {
 		this.tiers = List.copyOf(tiers);
 		this.serializer = serializer;
 		this.ttlJitter = ttlJitter;
-		this.flight = this.tiers.stream()
-			.filter(DistributedFlight.class::isInstance)
-			.map(DistributedFlight.class::cast)
-			.findFirst()
-			.orElse(null);
 	}
 
 	/**
@@ -134,6 +129,11 @@ public final class TieredCache {
 			if (!tier.isShared() && !(readLocal && this.localReadable)) {
 				continue;
 			}
+			if (tier.isShared() && !this.pending.isEmpty() && !this.pending.replay()) {
+				// It may still hold what the pending invalidations remove: not read until they land.
+				token.sharedRead(Tier.Read.UNAVAILABLE);
+				continue;
+			}
 			Tier.Read read = tier.lookup(key);
 			if (tier.isShared()) {
 				token.sharedRead(read);
@@ -175,7 +175,20 @@ public final class TieredCache {
 	 */
 	public @Nullable CachedValue put(CacheKey key, ValueType type, Object value, @Nullable String model,
 			TokenUsage usage, Duration ttl, Lookup lookup) {
+		return put(key, type, value, model, usage, ttl, lookup, false);
+	}
+
+	/**
+	 * Store a value the model produced after {@code lookup} missed, or one that replaces the entry on
+	 * purpose ({@code replaces}: a forced refresh, whose store the other instances hear of).
+	 * @return the stored entry, or null when nothing was stored: an invalidation or another store of
+	 * the key since the call began made it stale, or it exceeds the maximum size
+	 * @throws RuntimeException if the value cannot be serialized; nothing is stored then
+	 */
+	public @Nullable CachedValue put(CacheKey key, ValueType type, Object value, @Nullable String model,
+			TokenUsage usage, Duration ttl, Lookup lookup, boolean replaces) {
 		StoreToken token = lookup.token();
+		token.replacing(replaces);
 		if (!token.isCurrent()) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("llmcache: not storing " + key.hash() + " in '" + key.namespace()
@@ -199,26 +212,101 @@ public final class TieredCache {
 		// Shared tiers first, so that an instance hearing of the entry finds it there.
 		for (int i = this.tiers.size() - 1; i >= 0; i--) {
 			Tier tier = this.tiers.get(i);
-			if (tier.isShared() && !token.sharedAnswered()) {
+			if (tier.isShared() && (!token.sharedAnswered() || !this.pending.isEmpty())) {
 				continue;
 			}
+			// A shared tier that refuses (a newer store or an invalidation came first) revokes the
+			// token, so the local tiers do not keep what no other instance will serve.
 			storedAnywhere |= tier.store(key, entry, bytes, lifetime, token);
+		}
+		if (replaces && storedAnywhere && !isShared()) {
+			this.broadcaster.evicted(key);
 		}
 		return (storedAnywhere || this.tiers.isEmpty()) ? entry : null;
 	}
 
-	/** Remove one entry from every tier, and from the local tiers of every other instance. */
+	/**
+	 * Remove one entry from every tier, and from the local tiers of every other instance.
+	 * @throws LlmCacheInvalidationException when a shared tier did not confirm it in time: this
+	 * instance's copy is gone, and the eviction is pending, replayed before the shared tier is read again
+	 */
 	public void evict(CacheKey key) {
 		this.invalidations.evicted(key);
+		evictLocalTiers(key);
+		PendingInvalidations.Pending unconfirmed = null;
 		for (Tier tier : this.tiers) {
-			tier.evict(key);
+			if (tier.isShared()) {
+				PendingInvalidations.Pending invalidation = new PendingInvalidations.Pending(tier, key, key.namespace());
+				if (!this.pending.run(invalidation)) {
+					unconfirmed = invalidation;
+				}
+			}
 		}
+		// Calls that read a shared tier while the eviction was under way are refused too.
+		this.invalidations.evicted(key);
+		evictLocalTiers(key);
 		this.broadcaster.evicted(key);
+		if (unconfirmed != null) {
+			throw unconfirmed(unconfirmed);
+		}
 	}
 
-	/** An entry was replaced on purpose (a forced refresh): other instances drop their L1 copy. */
+	private void evictLocalTiers(CacheKey key) {
+		for (Tier tier : this.tiers) {
+			if (!tier.isShared()) {
+				tier.evict(key);
+			}
+		}
+	}
+
+	/**
+	 * A forced refresh of the key begins: the entry is evicted everywhere first, so that no call that
+	 * began before the refresh can store or serve its answer after it, whichever store comes first.
+	 * Never throws: a refresh that Redis could not invalidate goes on (the eviction is pending, and was
+	 * reported with a WARN).
+	 */
+	public void refreshing(CacheKey key) {
+		try {
+			evict(key);
+		}
+		catch (LlmCacheInvalidationException ex) {
+			// Reported where it was raised; the refreshed answer is still the caller's.
+		}
+	}
+
+	/** An entry was replaced on purpose (a forced refresh) without a shared tier to announce it. */
 	public void overwritten(CacheKey key) {
-		this.broadcaster.evicted(key);
+		if (!isShared()) {
+			this.broadcaster.evicted(key);
+		}
+	}
+
+	private LlmCacheInvalidationException unconfirmed(PendingInvalidations.Pending invalidation) {
+		String tier = invalidation.tier().name();
+		String message = "llmcache: " + invalidation.describe() + " was not confirmed by " + tier
+				+ " in time; this instance dropped its own copy and replays the "
+				+ ((invalidation.key() != null) ? "eviction" : "clear") + " when " + tier + " answers, before it reads "
+				+ tier + " again";
+		logger.warn(message);
+		return new LlmCacheInvalidationException(message);
+	}
+
+	/** How many invalidations a shared tier did not confirm when they were made. */
+	public long unconfirmedInvalidations() {
+		return this.pending.unconfirmed();
+	}
+
+	/** How many invalidations wait to be replayed. */
+	public int pendingInvalidations() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Replay the pending invalidations now, if the shared tier answers.
+	 * @return whether nothing is pending any more
+	 */
+	public boolean replayPendingInvalidations() {
+		return this.pending.isEmpty() || this.pending.replay();
 	}
 
 	/** Apply another instance's eviction to this instance's local tiers only. */
@@ -249,13 +337,28 @@ public final class TieredCache {
 		}
 	}
 
-	/** Make every entry of a namespace unreachable: O(1) in Redis, a sweep of this instance's L1. */
+	/**
+	 * Make every entry of a namespace unreachable: O(1) in Redis, a sweep of this instance's L1.
+	 * @throws LlmCacheInvalidationException when a shared tier did not confirm it in time: this
+	 * instance's copies are gone, and the clear is pending, replayed before the shared tier is read again
+	 */
 	public void clearNamespace(String namespace) {
-		this.invalidations.cleared(namespace);
+		clearNamespaceLocally(namespace);
+		PendingInvalidations.Pending unconfirmed = null;
 		for (Tier tier : this.tiers) {
-			tier.clear(namespace);
+			if (tier.isShared()) {
+				PendingInvalidations.Pending invalidation = new PendingInvalidations.Pending(tier, null, namespace);
+				if (!this.pending.run(invalidation)) {
+					unconfirmed = invalidation;
+				}
+			}
 		}
+		// Calls that read a shared tier while the clear was under way are refused too.
+		clearNamespaceLocally(namespace);
 		this.broadcaster.cleared(namespace);
+		if (unconfirmed != null) {
+			throw unconfirmed(unconfirmed);
+		}
 	}
 
 	/** The tiers in the order they are asked. */
@@ -281,11 +384,6 @@ public final class TieredCache {
 	/** Whether a tier shared by every instance is among the tiers. */
 	public boolean isShared() {
 		return this.tiers.stream().anyMatch(Tier::isShared);
-	}
-
-	/** The tier that coordinates single-flight across instances, or null. */
-	public @Nullable DistributedFlight distributedFlight() {
-		return this.flight;
 	}
 
 	private long jittered(long ttlMillis) {

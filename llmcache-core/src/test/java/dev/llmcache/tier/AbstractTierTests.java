@@ -52,7 +52,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 	@Test
 	void aStoredEntryIsServedWithWhatIsKnownOfIt() {
 		CacheKey key = key("ns", 2);
-		assertThat(store(key, "Paris", this.cache.begin(key), 60_000)).isTrue();
+		assertThat(store(key, "Paris", began(key), 60_000)).isTrue();
 		CachedValue served = served(key);
 		assertThat(served).isNotNull();
 		assertThat(served.value()).isEqualTo("Paris");
@@ -63,8 +63,8 @@ public abstract class AbstractTierTests<T extends Tier> {
 	@Test
 	void aStoreReplacesTheEntryOfItsKey() {
 		CacheKey key = key("ns", 3);
-		store(key, "first", this.cache.begin(key), 60_000);
-		store(key, "second", this.cache.begin(key), 60_000);
+		store(key, "first", began(key), 60_000);
+		store(key, "second", began(key), 60_000);
 		assertThat(served(key).value()).isEqualTo("second");
 	}
 
@@ -72,8 +72,8 @@ public abstract class AbstractTierTests<T extends Tier> {
 	void evictRemovesThatKeyOnly() {
 		CacheKey evicted = key("ns", 4);
 		CacheKey kept = key("ns", 5);
-		store(evicted, "evicted", this.cache.begin(evicted), 60_000);
-		store(kept, "kept", this.cache.begin(kept), 60_000);
+		store(evicted, "evicted", began(evicted), 60_000);
+		store(kept, "kept", began(kept), 60_000);
 		this.tier.evict(evicted);
 		assertThat(served(evicted)).isNull();
 		assertThat(served(kept).value()).isEqualTo("kept");
@@ -83,20 +83,20 @@ public abstract class AbstractTierTests<T extends Tier> {
 	void clearMakesThatNamespaceUnreachableOnly() {
 		CacheKey cleared = key("a", 6);
 		CacheKey kept = key("b", 6);
-		store(cleared, "a", this.cache.begin(cleared), 60_000);
-		store(kept, "b", this.cache.begin(kept), 60_000);
+		store(cleared, "a", began(cleared), 60_000);
+		store(kept, "b", began(kept), 60_000);
 		this.tier.clear("a");
 		assertThat(served(cleared)).isNull();
 		assertThat(served(kept).value()).isEqualTo("b");
 		CacheKey again = key("a", 7);
-		store(again, "after the clear", this.cache.begin(again), 60_000);
+		store(again, "after the clear", began(again), 60_000);
 		assertThat(served(again).value()).as("a cleared namespace takes new entries").isEqualTo("after the clear");
 	}
 
 	@Test
 	void aStoreFromACallThatBeganBeforeAnEvictionOfItsKeyIsRefused() {
 		CacheKey key = key("ns", 8);
-		StoreToken token = this.cache.begin(key);
+		StoreToken token = began(key);
 		this.cache.evict(key);
 		assertThat(store(key, "stale", token, 60_000)).isFalse();
 		assertThat(served(key)).isNull();
@@ -105,7 +105,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 	@Test
 	void aStoreFromACallThatBeganBeforeAClearOfItsNamespaceIsRefused() {
 		CacheKey key = key("ns", 9);
-		StoreToken token = this.cache.begin(key);
+		StoreToken token = began(key);
 		this.cache.clearNamespace("ns");
 		assertThat(store(key, "stale", token, 60_000)).isFalse();
 		assertThat(served(key)).isNull();
@@ -114,7 +114,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 	@Test
 	void anInvalidationOfAnotherKeyOrNamespaceRefusesNothing() {
 		CacheKey key = key("ns", 10);
-		StoreToken token = this.cache.begin(key);
+		StoreToken token = began(key);
 		this.cache.evict(key("ns", 11));
 		this.cache.clearNamespace("other");
 		assertThat(store(key, "fresh", token, 60_000)).isTrue();
@@ -125,14 +125,14 @@ public abstract class AbstractTierTests<T extends Tier> {
 	void aCallThatBeganAfterAnEvictionStores() {
 		CacheKey key = key("ns", 12);
 		this.cache.evict(key);
-		assertThat(store(key, "fresh", this.cache.begin(key), 60_000)).isTrue();
+		assertThat(store(key, "fresh", began(key), 60_000)).isTrue();
 		assertThat(served(key).value()).isEqualTo("fresh");
 	}
 
 	@Test
 	void anEntryIsNotServedAfterItsExpiry() throws InterruptedException {
 		CacheKey key = key("ns", 13);
-		store(key, "short-lived", this.cache.begin(key), 150);
+		store(key, "short-lived", began(key), 150);
 		assertThat(served(key)).isNotNull();
 		Thread.sleep(300);
 		assertThat(served(key)).isNull();
@@ -141,6 +141,14 @@ public abstract class AbstractTierTests<T extends Tier> {
 	@Test
 	void theNamesAreShortAndLowerCase() {
 		assertThat(this.tier.name()).matches("[a-z0-9]{1,8}");
+	}
+
+	/**
+	 * The token of a call beginning now, after its lookup through the cache: a shared tier reports
+	 * the key's stamp then, and refuses a store when the key was stored or evicted since.
+	 */
+	protected StoreToken began(CacheKey key) {
+		return this.cache.get(key, STRING, true).token();
 	}
 
 	/**
