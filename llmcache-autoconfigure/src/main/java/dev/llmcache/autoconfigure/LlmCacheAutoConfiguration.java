@@ -1,9 +1,6 @@
 package dev.llmcache.autoconfigure;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.codec.EncryptingLlmCacheSerializer;
@@ -42,15 +39,17 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Auto-configuration of {@code @LlmCached}: keys, tiers (Caffeine L1, Redis L2 when the
@@ -64,6 +63,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnProperty(prefix = "llmcache", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmCacheProperties.class)
+@Import(LlmCacheProxyRegistrar.class)
 public class LlmCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(LlmCacheAutoConfiguration.class);
@@ -186,21 +186,23 @@ public class LlmCacheAutoConfiguration {
 		return engine;
 	}
 
-	@Bean(destroyMethod = "shutdown")
-	ThreadPoolExecutor llmCacheIoExecutor(LlmCacheProperties properties) {
-		int threads = properties.getAsync().getIoThreads();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(properties.getAsync().getIoQueueCapacity()), new CustomizableThreadFactory(
-						"llmcache-io-"));
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
+	@Bean
+	@ConditionalOnThreading(Threading.PLATFORM)
+	LlmCacheIoPool llmCacheIoPool(LlmCacheProperties properties) {
+		LlmCacheProperties.Async async = properties.getAsync();
+		return LlmCacheIoPool.platformThreads(async.getIoThreads(), async.getIoQueueCapacity());
+	}
+
+	@Bean(name = "llmCacheIoPool")
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	LlmCacheIoPool llmCacheVirtualIoPool(LlmCacheProperties properties) {
+		return LlmCacheIoPool.virtualThreads(properties.getAsync().getIoThreads());
 	}
 
 	@Bean
-	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine,
-			ThreadPoolExecutor llmCacheIoExecutor) {
+	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine, LlmCacheIoPool llmCacheIoPool) {
 		LlmCacheProperties.Async async = properties.getAsync();
-		return new AsyncCalls(engine, llmCacheIoExecutor, properties.getSingleFlight().getTimeout(),
+		return new AsyncCalls(engine, llmCacheIoPool.executor(), properties.getSingleFlight().getTimeout(),
 				async.getReplayChunkSize(), async.getReplayChunkDelay());
 	}
 
