@@ -13,6 +13,7 @@ import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.engine.LlmCacheErrorHandler;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.LoggingLlmCacheErrorHandler;
+import dev.llmcache.engine.SemanticTier;
 import dev.llmcache.interceptor.DefaultLlmCacheManager;
 import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.interceptor.LlmCacheDefaults;
@@ -25,6 +26,7 @@ import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.tier.EntryCaps;
 import dev.llmcache.tier.LocalTier;
 import dev.llmcache.tier.RedisTier;
@@ -176,13 +178,14 @@ public class LlmCacheAutoConfiguration {
 	@Bean
 	LlmCacheEngine llmCacheEngine(LlmCacheProperties properties, TieredCache cache, CacheabilityPolicy policy,
 			LlmCacheErrorHandler errorHandler, ObjectProvider<LlmCacheListener> listeners,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<SemanticTier> semanticTier) {
 		LlmCacheProperties.SingleFlight flight = properties.getSingleFlight();
 		List<LlmCacheListener> all = listeners.orderedStream().toList();
 		LlmCacheListener listener = (all.size() == 1) ? all.get(0) : event -> all.forEach(l -> l.onCall(event));
 		LlmCacheEngine engine = new LlmCacheEngine(cache, policy, errorHandler,
 				new FlightSettings(flight.getTimeout(), flight.isDistributed(), flight.getLease()), listener);
 		observations.ifAvailable(engine::setObservationRegistry);
+		semanticTier.ifAvailable(engine::setSemanticTier);
 		return engine;
 	}
 
@@ -209,10 +212,11 @@ public class LlmCacheAutoConfiguration {
 	@Bean
 	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheProperties properties, LlmCacheOperationSource operationSource,
 			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine,
-			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler) {
+			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler, ObjectProvider<SemanticQueryFactory> semanticQueries) {
 		LlmCacheAspectSupport support = new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine,
 				asyncCalls, errorHandler);
 		support.setRequirePartition(properties.isRequirePartition());
+		semanticQueries.ifAvailable(support::setSemanticQueryFactory);
 		return support;
 	}
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.llmcache.engine.LlmCacheEngine;
-import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
@@ -106,7 +105,7 @@ public class LlmCacheSemanticAutoConfiguration {
 	}
 
 	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
-	@Bean(destroyMethod = "close")
+	@Bean
 	@ConditionalOnProperty(prefix = "llmcache.semantic", name = "index", havingValue = "memory", matchIfMissing = true)
 	ExpiredEntrySweeper llmCacheSemanticSweeper(SemanticIndex index) {
 		return new ExpiredEntrySweeper(index, SWEEP_INTERVAL);
@@ -137,8 +136,7 @@ public class LlmCacheSemanticAutoConfiguration {
 	@Bean
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
-			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries) {
+			ObjectProvider<SemanticListener> listeners) {
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
 				verifier.getIfAvailable(() -> SemanticHitVerifier.ACCEPT_ALL));
 		DefaultSemanticTier tier = new DefaultSemanticTier(cache, index, matcher, properties.getSemantic().isShadow());
@@ -146,8 +144,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		if (!all.isEmpty()) {
 			tier.setListener((all.size() == 1) ? all.get(0) : new CompositeListener(all));
 		}
-		engine.setSemanticTier(tier);
-		aspect.setSemanticQueryFactory(queries);
+		// The engine and the interceptor take the tier and the query factory when they are created.
 		return tier;
 	}
 

@@ -16,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Messages are small JSON objects ({@code {"i":instance,"op":"evict"|"clear","ns":..,"p":..,"h":..}}):
  * no prompt text ever travels. Thread-safe.
  */
-public final class RedisL1Coherence implements InvalidationBroadcaster, MessageListener, DisposableBean {
+public final class RedisL1Coherence implements InvalidationBroadcaster, MessageListener, DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisL1Coherence.class);
 
@@ -54,17 +55,23 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	private final AtomicBoolean connectionLost = new AtomicBoolean();
 
-	private final @Nullable Disposable connectionEvents;
+	private final LettuceConnectionFactory connectionFactory;
 
-	private final Thread subscriber;
+	private @Nullable Disposable connectionEvents;
+
+	private @Nullable Thread subscriber;
 
 	private volatile boolean destroyed;
+
+	// Wakes the subscriber without an interrupt, which would leave a subscription half made.
+	private volatile CountDownLatch stopping = new CountDownLatch(1);
 
 	// Counted down when this instance receives its own probe: from then on it hears every invalidation.
 	private final CountDownLatch probeReceived = new CountDownLatch(1);
 
 	/**
-	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
+	 * Prepare to subscribe to the invalidation channel; {@link #start()} subscribes and registers as
+	 * the cache's broadcaster.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
 	 */
 	public RedisL1Coherence(TieredCache cache, RedisTier redis, LettuceConnectionFactory connectionFactory,
@@ -77,13 +84,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		this.container.setRecoveryInterval(1000);
 		this.container.addMessageListener(this, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
-		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
-		cache.setLocalReadable(false);
-		this.subscriber = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
-		this.subscriber.setDaemon(true);
-		this.subscriber.start();
-		this.connectionEvents = subscribeToConnectionEvents(connectionFactory);
-		cache.setBroadcaster(this);
+		this.connectionFactory = connectionFactory;
 	}
 
 	@Override
@@ -170,7 +171,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 					warned = true;
 				}
 				try {
-					Thread.sleep(1000);
+					if (this.stopping.await(1, TimeUnit.SECONDS)) {
+						return;
+					}
 				}
 				catch (InterruptedException interrupted) {
 					return;
@@ -234,14 +237,66 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		}
 	}
 
+	/** Subscribes in the background once the application context is ready. */
 	@Override
-	public void destroy() throws Exception {
+	public synchronized void start() {
+		if (this.subscriber != null) {
+			return;
+		}
+		this.destroyed = false;
+		this.stopping = new CountDownLatch(1);
+		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
+		this.cache.setLocalReadable(false);
+		Thread thread = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
+		thread.setDaemon(true);
+		this.subscriber = thread;
+		thread.start();
+		this.connectionEvents = subscribeToConnectionEvents(this.connectionFactory);
+		this.cache.setBroadcaster(this);
+	}
+
+	/**
+	 * Unsubscribes, after the background subscriber has ended: a subscription still being made while
+	 * the connection factory stops is what logged errors at shutdown.
+	 */
+	@Override
+	public synchronized void stop() {
+		Thread thread = this.subscriber;
+		if (thread == null) {
+			return;
+		}
 		this.destroyed = true;
-		this.subscriber.interrupt();
-		if (this.connectionEvents != null) {
-			this.connectionEvents.dispose();
+		this.stopping.countDown();
+		try {
+			// At most one subscription attempt (bounded by the container's registration wait) and one probe.
+			thread.join(10_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		Disposable events = this.connectionEvents;
+		if (events != null) {
+			events.dispose();
+			this.connectionEvents = null;
 		}
 		this.container.stop();
+		this.subscriber = null;
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.subscriber != null;
+	}
+
+	/** Stopped before the Redis tier it publishes through. */
+	@Override
+	public int getPhase() {
+		return RedisTier.PHASE + 1;
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		stop();
 		this.container.destroy();
 	}
 

@@ -22,6 +22,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -40,7 +41,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
  * the timeout on every call. Thread-safe.
  */
-public final class RedisTier implements DisposableBean {
+public final class RedisTier implements DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisTier.class);
 
@@ -105,6 +106,10 @@ public final class RedisTier implements DisposableBean {
 
 	private volatile boolean firstConnect = true;
 
+	private volatile boolean running;
+
+	private volatile boolean stopped;
+
 	/**
 	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
 	 * connection from it (the shared native connection, unless the factory is set not to share)
@@ -125,7 +130,6 @@ public final class RedisTier implements DisposableBean {
 		this.indexPrefix = keyPrefix + "n:";
 		this.timeoutMillis = timeout.toMillis();
 		this.availability = new RedisAvailability(retryInterval);
-		startConnecting();
 	}
 
 	/**
@@ -300,17 +304,21 @@ public final class RedisTier implements DisposableBean {
 				this.availability.refused(refusal);
 			}
 			else {
-				this.availability.failed(ex);
+				failed(ex);
 			}
 			return Answer.none();
 		}
 		catch (Exception ex) {
-			this.availability.failed(ex);
+			failed(ex);
 			return Answer.none();
 		}
 	}
 
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		if (this.stopped) {
+			// Stopping with the application: the connection factory goes next, nothing is an outage.
+			return null;
+		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
 		if (c != null) {
 			return c;
@@ -325,7 +333,7 @@ public final class RedisTier implements DisposableBean {
 			return null;
 		}
 		catch (Exception ex) {
-			this.availability.failed(ex);
+			failed(ex);
 			return null;
 		}
 		finally {
@@ -354,8 +362,51 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Opens the connection in the background once the application context is ready; until then (and
+	 * outside a context) the first call opens it.
+	 */
+	@Override
+	public void start() {
+		this.stopped = false;
+		this.running = true;
+		startConnecting();
+	}
+
+	/**
+	 * From now on every call answers as a miss, silently: the application is stopping, and the
+	 * connection factory, which stops after this tier, is about to close the connection.
+	 */
+	@Override
+	public void stop() {
+		this.stopped = true;
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** A failure is an outage, unless the application is stopping and closing the connection itself. */
+	private void failed(Exception ex) {
+		if (!this.stopped) {
+			this.availability.failed(ex);
+		}
+	}
+
+	/** Started after, and stopped before, the Redis connection factory (phase 0) and its users here. */
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** The lifecycle phase of llmcache's Redis connection; what uses it starts later and stops earlier. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
 	@Override
 	public void destroy() {
+		this.stopped = true;
 		RedisConnection opened = this.connection;
 		if (opened != null) {
 			try {
