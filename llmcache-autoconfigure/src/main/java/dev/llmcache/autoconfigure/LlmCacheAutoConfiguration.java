@@ -25,6 +25,8 @@ import dev.llmcache.interceptor.OperationKeyResolver;
 import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.PromptNormalizer;
+import dev.llmcache.observation.LookupObservationConvention;
+import dev.llmcache.observation.ModelCallObservationConvention;
 import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.tier.EntryCaps;
@@ -178,13 +180,16 @@ public class LlmCacheAutoConfiguration {
 	@Bean
 	LlmCacheEngine llmCacheEngine(LlmCacheProperties properties, TieredCache cache, CacheabilityPolicy policy,
 			LlmCacheErrorHandler errorHandler, ObjectProvider<LlmCacheListener> listeners,
-			ObjectProvider<ObservationRegistry> observations, ObjectProvider<SemanticTier> semanticTier) {
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<SemanticTier> semanticTier,
+			ObjectProvider<LookupObservationConvention> lookupConvention,
+			ObjectProvider<ModelCallObservationConvention> modelCallConvention) {
 		LlmCacheProperties.SingleFlight flight = properties.getSingleFlight();
 		List<LlmCacheListener> all = listeners.orderedStream().toList();
 		LlmCacheListener listener = (all.size() == 1) ? all.get(0) : event -> all.forEach(l -> l.onCall(event));
 		LlmCacheEngine engine = new LlmCacheEngine(cache, policy, errorHandler,
 				new FlightSettings(flight.getTimeout(), flight.isDistributed(), flight.getLease()), listener);
 		observations.ifAvailable(engine::setObservationRegistry);
+		engine.setObservationConventions(lookupConvention.getIfUnique(), modelCallConvention.getIfUnique());
 		semanticTier.ifAvailable(engine::setSemanticTier);
 		return engine;
 	}
