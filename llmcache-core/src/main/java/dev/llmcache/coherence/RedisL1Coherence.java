@@ -237,7 +237,10 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		}
 	}
 
-	/** Subscribes in the background once the application context is ready. */
+	/**
+	 * Subscribes once the application context is ready, in the background, waiting at most two
+	 * seconds for the subscription to be confirmed.
+	 */
 	@Override
 	public synchronized void start() {
 		if (this.subscriber != null) {
@@ -253,6 +256,14 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		thread.start();
 		this.connectionEvents = subscribeToConnectionEvents(this.connectionFactory);
 		this.cache.setBroadcaster(this);
+		// Ready means subscribed: wait a little for it, so that the application's first calls do not
+		// race the subscription for a connection that is still warming up. Redis down is not waited for.
+		try {
+			this.probeReceived.await(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

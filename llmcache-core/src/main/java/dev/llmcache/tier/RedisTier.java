@@ -363,14 +363,24 @@ public final class RedisTier implements DisposableBean, SmartLifecycle {
 	}
 
 	/**
-	 * Opens the connection in the background once the application context is ready; until then (and
-	 * outside a context) the first call opens it.
+	 * Opens the connection once the application context is ready, waiting for it a little (as a first
+	 * call would), so that the application's first calls find L2 ready; a Redis that is down or slow
+	 * delays startup by at most that wait and is reported by the first call. Outside a context the
+	 * first call opens it.
 	 */
 	@Override
 	public void start() {
 		this.stopped = false;
 		this.running = true;
-		startConnecting();
+		try {
+			startConnecting().get(FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// Not an outage yet: the connection may still come, and the first call decides.
+		}
 	}
 
 	/**
