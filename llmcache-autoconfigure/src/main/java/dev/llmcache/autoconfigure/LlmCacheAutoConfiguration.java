@@ -28,10 +28,10 @@ import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.observation.LookupObservationConvention;
 import dev.llmcache.observation.ModelCallObservationConvention;
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.redis.EntryCaps;
 import dev.llmcache.semantic.SemanticQueryFactory;
-import dev.llmcache.tier.EntryCaps;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -152,7 +152,7 @@ public class LlmCacheAutoConfiguration {
 		RedisTier l2 = redis.getIfAvailable();
 		if (l2 != null) {
 			logger.info("llmcache: caching in " + ((l1 != null) ? "L1 (in-process, at most "
-					+ properties.getL1().getMaxSize() + ") and " : "") + "L2 (Redis, keys prefixed '"
+					+ DataSizes.format(properties.getL1().getMaxSize()) + ") and " : "") + "L2 (Redis, keys prefixed '"
 					+ properties.getRedis().getKeyPrefix() + "')");
 		}
 		else {
@@ -243,6 +243,7 @@ public class LlmCacheAutoConfiguration {
 			RedisTier tier = new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(),
 					redis.getRetryInterval());
 			tier.setEntryCaps(new EntryCaps(redis.getMaxEntriesPerNamespace(), redis.getMaxEntries()));
+			tier.setStartupTimeout(redis.getStartupTimeout(), redis.getStartupPeriod());
 			return tier;
 		}
 

@@ -21,17 +21,19 @@ import dev.llmcache.semantic.SemanticMatcher;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.semantic.VectorStoreSemanticIndex;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -136,7 +138,9 @@ public class LlmCacheSemanticAutoConfiguration {
 	@Bean
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
-			ObjectProvider<SemanticListener> listeners) {
+			ObjectProvider<SemanticListener> listeners, ObjectProvider<EmbeddingModel> embeddingModel,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
 				verifier.getIfAvailable(() -> SemanticHitVerifier.ACCEPT_ALL));
 		DefaultSemanticTier tier = new DefaultSemanticTier(cache, index, matcher, properties.getSemantic().isShadow());

@@ -20,7 +20,7 @@ import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import dev.llmcache.coherence.RedisL1Coherence;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.test.RealParts;
-import dev.llmcache.tier.RedisTier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;

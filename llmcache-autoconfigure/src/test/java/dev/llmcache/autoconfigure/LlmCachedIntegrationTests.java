@@ -8,7 +8,7 @@ import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.messages.SystemMessage;

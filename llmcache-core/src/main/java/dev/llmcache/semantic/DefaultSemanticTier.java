@@ -89,7 +89,7 @@ public final class DefaultSemanticTier implements SemanticTier {
 			if (lookup.isHit()) {
 				return new Match(lookup.value(), neighbor.similarity());
 			}
-			if (this.cache.redis() == null || lookup.l2Generation() >= 0) {
+			if (lookup.isConclusive()) {
 				// Redis answered (or there is none) and the entry is gone: evicted, expired or cleared.
 				this.index.remove(candidate.bucket(), candidate.hash());
 			}
