@@ -63,6 +63,9 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 
 	private volatile boolean destroyed;
 
+	// Set when a subscription attempt failed: start() does not wait for a Redis that is down.
+	private volatile boolean unreachable;
+
 	// Wakes the subscriber without an interrupt, which would leave a subscription half made.
 	private volatile CountDownLatch stopping = new CountDownLatch(1);
 
@@ -165,6 +168,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 				// Redis is unreachable: nobody can publish an invalidation this instance would miss,
 				// and a reconnection drops L1 (see subscribeToConnectionEvents).
 				this.cache.setLocalReadable(true);
+				this.unreachable = true;
 				if (!warned) {
 					logger.warn("llmcache: cannot subscribe to L1 invalidations yet (" + ex.getMessage()
 							+ "); retrying in the background");
@@ -193,6 +197,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 			while (!this.destroyed) {
 				if (!this.redis.publish(this.channel, this.mapper.writeValueAsBytes(message("probe", "")))) {
 					// Redis does not answer: no invalidation can be missed now, and a reconnection drops L1.
+					this.unreachable = true;
 					break;
 				}
 				if (this.probeReceived.await(200, TimeUnit.MILLISECONDS)) {
@@ -247,6 +252,7 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 			return;
 		}
 		this.destroyed = false;
+		this.unreachable = false;
 		this.stopping = new CountDownLatch(1);
 		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
 		this.cache.setLocalReadable(false);
@@ -258,8 +264,12 @@ public final class RedisL1Coherence implements InvalidationBroadcaster, MessageL
 		this.cache.setBroadcaster(this);
 		// Ready means subscribed: wait a little for it, so that the application's first calls do not
 		// race the subscription for a connection that is still warming up. Redis down is not waited for.
+		long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		try {
-			this.probeReceived.await(2, TimeUnit.SECONDS);
+			while (!this.unreachable && System.nanoTime() - giveUpAt < 0
+					&& !this.probeReceived.await(20, TimeUnit.MILLISECONDS)) {
+				// waiting for the own probe, or for the subscriber to find Redis unreachable
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
