@@ -1,6 +1,7 @@
 package dev.llmcache.autoconfigure;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.codec.EncryptingLlmCacheSerializer;
@@ -24,6 +25,7 @@ import dev.llmcache.interceptor.LlmCacheOperationSourceAdvisor;
 import dev.llmcache.interceptor.OperationKeyResolver;
 import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.key.ModelFingerprints;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.observation.LookupObservationConvention;
 import dev.llmcache.observation.ModelCallObservationConvention;
@@ -36,6 +38,7 @@ import dev.llmcache.tier.TieredCache;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -110,6 +113,9 @@ public class LlmCacheAutoConfiguration {
 		// Decided from bean definitions: proxies (and so operations) are created before the tier is.
 		source.setSemanticAvailable(
 				LlmCacheSemanticAutoConfiguration.isAvailable(properties.getSemantic(), beanFactory));
+		source.setStripTokensByDefault(properties.getNormalize().isStripTokens());
+		String[] chatModels = beanFactory.getBeanNamesForType(ChatModel.class, true, false);
+		source.setChatModelNames((chatModels.length > 0) ? Set.of(chatModels) : null);
 		return source;
 	}
 
@@ -173,8 +179,11 @@ public class LlmCacheAutoConfiguration {
 
 	@Bean
 	OperationKeyResolver llmCacheKeyResolver(LlmCacheKeyGenerator keyGenerator,
-			LlmCacheExpressionEvaluator evaluator) {
-		return new OperationKeyResolver(keyGenerator, evaluator);
+			LlmCacheExpressionEvaluator evaluator, ListableBeanFactory beanFactory) {
+		OperationKeyResolver resolver = new OperationKeyResolver(keyGenerator, evaluator);
+		// Asked on the first call, when every chat model is configured.
+		resolver.setModelFingerprints(new ModelFingerprints(() -> beanFactory.getBeansOfType(ChatModel.class)));
+		return resolver;
 	}
 
 	@Bean

@@ -270,14 +270,30 @@ public class LlmCacheProperties {
 	/** How prompt texts are normalized before hashing, for methods with @LlmCached(normalize = true). */
 	public static class Normalize {
 
-		/** Whether UUIDs are removed from prompt texts. */
+		/**
+		 * Whether dynamic tokens in prompt texts are replaced by numbered placeholders in the key
+		 * (and in the stored answer, each caller getting their own tokens back), for every method
+		 * returning a String or ChatResponse. Off by default: only the application knows that a
+		 * token is noise. @LlmCached(stripTokens = true) turns it on for one method.
+		 */
+		private boolean stripTokens = false;
+
+		/** With token stripping on: whether UUIDs are dynamic tokens. */
 		private boolean stripUuids = true;
 
-		/** Whether ISO-8601 date-times (not plain dates) are removed from prompt texts. */
+		/** With token stripping on: whether ISO-8601 date-times (not plain dates) are dynamic tokens. */
 		private boolean stripTimestamps = true;
 
-		/** Further regular expressions whose matches are removed from prompt texts. */
+		/** With token stripping on: further regular expressions whose matches are dynamic tokens. */
 		private List<String> patterns = new ArrayList<>();
+
+		public boolean isStripTokens() {
+			return this.stripTokens;
+		}
+
+		public void setStripTokens(boolean stripTokens) {
+			this.stripTokens = stripTokens;
+		}
 
 		public boolean isStripUuids() {
 			return this.stripUuids;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
@@ -161,6 +162,12 @@ public class LlmCacheSemanticAutoConfiguration {
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
 				semantic.getPollInterval());
+		LlmCacheProperties.Encryption encryption = properties.getEncryption();
+		if (encryption.isEnabled()) {
+			// What the stream carries is derived from prompts: sealed like the entries themselves.
+			stream.setPayloadCodec(new EncryptingStreamPayloadCodec(encryption.getKeys(), encryption.getActiveKeyId(),
+					RedisSemanticStream.PROMPT_DERIVED_FIELDS));
+		}
 		if (index instanceof InMemorySemanticIndex) {
 			// A VectorStore is shared by the store itself.
 			tier.setStream(stream);

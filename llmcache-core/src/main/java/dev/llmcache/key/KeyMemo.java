@@ -43,12 +43,12 @@ final class KeyMemo {
 
 	private static final Object UNREMEMBERED = new Object();
 
-	private final Cache<Arguments, CacheKey> keys;
+	private final Cache<Arguments, PlaceholderKey> keys;
 
 	KeyMemo(long maxChars) {
 		this.keys = Caffeine.newBuilder()
 			.maximumWeight(maxChars)
-			.weigher((Arguments arguments, CacheKey key) -> arguments.weight)
+			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight)
 			// Maintenance on the calling thread: handing it to the common pool costs a thread
 			// wake-up, which is more than the lookup this memo exists to make cheap.
 			.executor(Runnable::run)
@@ -70,14 +70,15 @@ final class KeyMemo {
 			values[i] = value;
 			weight += weightOf(value);
 		}
-		return new Arguments(request.namespace(), request.partition(), request.normalize(), values, weight);
+		int flags = (request.normalize() ? 1 : 0) | (request.stripTokens() ? 2 : 0);
+		return new Arguments(request.namespace(), request.partition(), request.model(), flags, values, weight);
 	}
 
-	@Nullable CacheKey get(Arguments arguments) {
+	@Nullable PlaceholderKey get(Arguments arguments) {
 		return this.keys.getIfPresent(arguments);
 	}
 
-	void put(Arguments arguments, CacheKey key) {
+	void put(Arguments arguments, PlaceholderKey key) {
 		this.keys.put(arguments, key);
 	}
 
@@ -146,14 +147,16 @@ final class KeyMemo {
 		return 8;
 	}
 
-	/** The raw form of a request: its namespace, partition, normalization flag and argument values. */
+	/** The raw form of a request: its namespace, partition, model, flags and argument values. */
 	static final class Arguments {
 
 		private final String namespace;
 
 		private final @Nullable String partition;
 
-		private final boolean normalize;
+		private final @Nullable String model;
+
+		private final int flags;
 
 		private final Object[] values;
 
@@ -161,21 +164,24 @@ final class KeyMemo {
 
 		private final int hashCode;
 
-		Arguments(String namespace, @Nullable String partition, boolean normalize, Object[] values, int weight) {
+		Arguments(String namespace, @Nullable String partition, @Nullable String model, int flags, Object[] values,
+				int weight) {
 			this.namespace = namespace;
 			this.partition = partition;
-			this.normalize = normalize;
+			this.model = model;
+			this.flags = flags;
 			this.values = values;
 			this.weight = weight;
-			this.hashCode = (31 * (31 * namespace.hashCode() + Objects.hashCode(partition)) + Arrays.hashCode(values))
-					* 2 + (normalize ? 1 : 0);
+			this.hashCode = ((31 * (31 * namespace.hashCode() + Objects.hashCode(partition)) + Arrays.hashCode(values))
+					* 31 + Objects.hashCode(model)) * 4 + flags;
 		}
 
 		@Override
 		public boolean equals(@Nullable Object other) {
 			return this == other || (other instanceof Arguments that && this.hashCode == that.hashCode
-					&& this.normalize == that.normalize && Arrays.equals(this.values, that.values)
-					&& this.namespace.equals(that.namespace) && Objects.equals(this.partition, that.partition));
+					&& this.flags == that.flags && Arrays.equals(this.values, that.values)
+					&& this.namespace.equals(that.namespace) && Objects.equals(this.partition, that.partition)
+					&& Objects.equals(this.model, that.model));
 		}
 
 		@Override
