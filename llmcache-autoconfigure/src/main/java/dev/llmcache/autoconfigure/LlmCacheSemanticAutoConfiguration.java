@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 import dev.llmcache.engine.LlmCacheEngine;
-import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.ChatModelHitVerifier;
@@ -184,7 +183,7 @@ public class LlmCacheSemanticAutoConfiguration {
 	}
 
 	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
-	@Bean(destroyMethod = "close")
+	@Bean
 	@ConditionalOnProperty(prefix = "llmcache.semantic", name = "index", havingValue = "memory", matchIfMissing = true)
 	ExpiredEntrySweeper llmCacheSemanticSweeper(SemanticIndex index) {
 		return new ExpiredEntrySweeper(index, SWEEP_INTERVAL);
@@ -215,8 +214,7 @@ public class LlmCacheSemanticAutoConfiguration {
 	@Bean
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
-			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries, ObjectProvider<EmbeddingModel> embeddingModel,
+			ObjectProvider<SemanticListener> listeners, ObjectProvider<EmbeddingModel> embeddingModel,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
@@ -226,8 +224,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		if (!all.isEmpty()) {
 			tier.setListener((all.size() == 1) ? all.get(0) : new CompositeListener(all));
 		}
-		engine.setSemanticTier(tier);
-		aspect.setSemanticQueryFactory(queries);
+		// The engine and the interceptor take the tier and the query factory when they are created.
 		return tier;
 	}
 
