@@ -311,8 +311,18 @@ public class LlmCacheProperties {
 		/** Whether the in-process tier is used. */
 		private boolean enabled = true;
 
-		/** Upper bound of the summed stored size of in-process entries. */
+		/**
+		 * Upper bound of the heap the in-process entries retain (keys, values and the cache's own
+		 * structures, as weighed per entry).
+		 */
 		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Upper bound of the heap the key memo retains (the raw argument values of recent requests,
+		 * remembered so that a repeated request skips building its key), in a budget of its own,
+		 * apart from max-size; 0 turns the memo off.
+		 */
+		private DataSize keyMemoSize = DataSize.ofMegabytes(8);
 
 		/**
 		 * Whether evictions, namespace clears and overwrites on one instance remove the stale L1
@@ -342,6 +352,14 @@ public class LlmCacheProperties {
 
 		public void setMaxSize(DataSize maxSize) {
 			this.maxSize = maxSize;
+		}
+
+		public DataSize getKeyMemoSize() {
+			return this.keyMemoSize;
+		}
+
+		public void setKeyMemoSize(DataSize keyMemoSize) {
+			this.keyMemoSize = keyMemoSize;
 		}
 
 	}
