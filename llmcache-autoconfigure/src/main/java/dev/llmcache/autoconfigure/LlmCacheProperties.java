@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.semantic.InMemorySemanticIndex;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -482,6 +483,21 @@ public class LlmCacheProperties {
 		/** Bucket size past which approximate (HNSW) search replaces an exact scan. */
 		private int approximateAbove = 2000;
 
+		/**
+		 * Most entries the in-process index holds in all buckets; past it the least recently hit
+		 * (or, never hit, the oldest) are evicted. Their answers stay in L1 and L2 for exact hits.
+		 */
+		private int maxEntries = 100_000;
+
+		/** Most entries the in-process index holds in one bucket (model and options). */
+		private int maxEntriesPerBucket = 100_000;
+
+		/**
+		 * How the in-process index holds vectors: "int8" (scalar-quantized, a quarter of the
+		 * memory) or "float32" (exact similarities).
+		 */
+		private InMemorySemanticIndex.Vectors vectors = InMemorySemanticIndex.Vectors.INT8;
+
 		/** How many embeddings of request texts are kept, so a text is not embedded twice. */
 		private long embeddingCacheSize = 10_000;
 
@@ -546,6 +562,30 @@ public class LlmCacheProperties {
 
 		public void setApproximateAbove(int approximateAbove) {
 			this.approximateAbove = approximateAbove;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public int getMaxEntriesPerBucket() {
+			return this.maxEntriesPerBucket;
+		}
+
+		public void setMaxEntriesPerBucket(int maxEntriesPerBucket) {
+			this.maxEntriesPerBucket = maxEntriesPerBucket;
+		}
+
+		public InMemorySemanticIndex.Vectors getVectors() {
+			return this.vectors;
+		}
+
+		public void setVectors(InMemorySemanticIndex.Vectors vectors) {
+			this.vectors = vectors;
 		}
 
 		public long getEmbeddingCacheSize() {

@@ -32,7 +32,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.llmcache.metrics.SemanticIndexMetrics;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -102,7 +106,8 @@ public class LlmCacheSemanticAutoConfiguration {
 			throw new IllegalStateException(
 					"llmcache.semantic.index must be 'memory' or 'vector-store', not '" + semantic.getIndex() + "'");
 		}
-		return new InMemorySemanticIndex(semantic.getApproximateAbove());
+		return InMemorySemanticIndex.bounded(semantic.getApproximateAbove(), semantic.getMaxEntries(),
+				semantic.getMaxEntriesPerBucket(), semantic.getVectors());
 	}
 
 	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
@@ -166,6 +171,17 @@ public class LlmCacheSemanticAutoConfiguration {
 			stream.start();
 		}
 		return stream;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class SemanticIndexMetricsConfiguration {
+
+		@Bean
+		SemanticIndexMetrics llmCacheSemanticIndexMetrics(SemanticIndex index) {
+			return new SemanticIndexMetrics(index);
+		}
+
 	}
 
 	static PromptNormalizer promptNormalizer(LlmCacheProperties properties) {

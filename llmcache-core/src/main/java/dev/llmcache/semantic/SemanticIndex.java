@@ -28,6 +28,13 @@ public interface SemanticIndex {
 	/** Remove an entry; unknown entries are ignored. */
 	void remove(String bucket, String hash);
 
+	/**
+	 * An entry answered a request: bounded indexes keep the entries hit recently the longest.
+	 * Unknown entries are ignored.
+	 */
+	default void recordHit(String bucket, String hash) {
+	}
+
 	/** Remove expired entries. */
 	default void removeExpired(long now) {
 	}
