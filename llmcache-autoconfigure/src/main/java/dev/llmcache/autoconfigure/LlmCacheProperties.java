@@ -507,7 +507,7 @@ public class LlmCacheProperties {
 		/** About how many entries the shared Redis Stream keeps. */
 		private long streamMaxLength = 1_000_000;
 
-		/** How often other instances' new entries are read from the stream. */
+		/** How long one blocking read of the stream waits for other instances' new entries. */
 		private Duration pollInterval = Duration.ofMillis(250);
 
 		/**

@@ -164,7 +164,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		LlmCacheProperties.Semantic semantic = properties.getSemantic();
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
-				semantic.getPollInterval());
+				semantic.getPollInterval(), semantic.getMaxEntries());
 		if (index instanceof InMemorySemanticIndex) {
 			// A VectorStore is shared by the store itself.
 			tier.setStream(stream);

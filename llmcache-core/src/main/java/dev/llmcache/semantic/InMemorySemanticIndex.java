@@ -118,6 +118,9 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	// Orders additions and hits: an entry's age and recency.
 	private final AtomicLong ticks = new AtomicLong();
 
+	// Ticks of entries added as older than all: counting down from 0, below every tick of `ticks`.
+	private final AtomicLong olderTicks = new AtomicLong();
+
 	private final AtomicLong evictions = new AtomicLong();
 
 	private final Object evicting = new Object();
@@ -193,8 +196,17 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	@Override
 	public void add(IndexedRequest entry) {
+		add(entry, this.ticks.incrementAndGet());
+	}
+
+	@Override
+	public void addOlder(IndexedRequest entry) {
+		add(entry, this.olderTicks.decrementAndGet());
+	}
+
+	private void add(IndexedRequest entry, long added) {
 		Stored stored = (this.vectors == Vectors.INT8) ? new QuantizedEntry(entry) : new FloatEntry(entry);
-		stored.added = this.ticks.incrementAndGet();
+		stored.added = added;
 		Bucket bucket = this.buckets.computeIfAbsent(entry.bucket(),
 				b -> new Bucket(this.approximateAbove, this.graphBuilder));
 		if (bucket.add(stored)) {
@@ -316,7 +328,7 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 		long lastUsed() {
 			long hit = this.lastHit;
-			return (hit != 0) ? hit : this.added;
+			return (hit > 0) ? hit : this.added;
 		}
 
 		abstract String bucket();

@@ -25,6 +25,14 @@ public interface SemanticIndex {
 	 */
 	List<Neighbor> nearest(String bucket, String text, float[] vector, int count, double minSimilarity);
 
+	/**
+	 * Add an entry older than every entry held: a replay, newest first. Bounded indexes evict it
+	 * before the entries they hold, and before the ones added this way earlier.
+	 */
+	default void addOlder(IndexedRequest entry) {
+		add(entry);
+	}
+
 	/** Remove an entry; unknown entries are ignored. */
 	void remove(String bucket, String hash);
 
