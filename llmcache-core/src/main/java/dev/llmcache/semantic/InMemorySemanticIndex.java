@@ -196,20 +196,26 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	@Override
 	public void add(IndexedRequest entry) {
-		add(entry, this.ticks.incrementAndGet());
+		add(entry, this.ticks.incrementAndGet(), false);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>Entries added this way (a replay, in bulk) are not linked into a bucket's graph one by one,
+	 * which costs about a millisecond each at 100k entries: they are scanned exactly until the
+	 * bucket's next graph, built in the background, takes them in.
+	 */
 	@Override
 	public void addOlder(IndexedRequest entry) {
-		add(entry, this.olderTicks.decrementAndGet());
+		add(entry, this.olderTicks.decrementAndGet(), true);
 	}
 
-	private void add(IndexedRequest entry, long added) {
+	private void add(IndexedRequest entry, long added, boolean bulk) {
 		Stored stored = (this.vectors == Vectors.INT8) ? new QuantizedEntry(entry) : new FloatEntry(entry);
 		stored.added = added;
 		Bucket bucket = this.buckets.computeIfAbsent(entry.bucket(),
 				b -> new Bucket(this.approximateAbove, this.graphBuilder));
-		if (bucket.add(stored)) {
+		if (bucket.add(stored, bulk)) {
 			this.size.incrementAndGet();
 		}
 		int over = bucket.entries.size() - this.maxEntriesPerBucket;
@@ -494,6 +500,9 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 		private volatile @Nullable Graph graph;
 
+		// Entries held but not in the graph (added in bulk): scanned beside it until the next graph.
+		private final Map<String, Stored> pending = new ConcurrentHashMap<>();
+
 		private final Executor graphBuilder;
 
 		private final AtomicBoolean building = new AtomicBoolean();
@@ -503,12 +512,25 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			this.graphBuilder = graphBuilder;
 		}
 
-		/** @return whether the entry is new, not a replacement */
-		synchronized boolean add(Stored entry) {
+		/**
+		 * @param bulk whether to leave the entry out of the graph until the next one is built
+		 * @return whether the entry is new, not a replacement
+		 */
+		synchronized boolean add(Stored entry, boolean bulk) {
 			Graph current = this.graph;
 			Stored replaced;
-			if (current != null) {
+			if (current != null && bulk) {
+				if (entry.dimensions() != current.dimensions) {
+					throw Graph.differentDimensions(current.dimensions, entry.dimensions());
+				}
+				write(() -> current.remove(entry.hash()));
+				this.pending.put(entry.hash(), entry);
+				replaced = this.entries.put(entry.hash(), entry);
+				rebuild();
+			}
+			else if (current != null) {
 				write(() -> current.add(entry));
+				this.pending.remove(entry.hash());
 				replaced = this.entries.put(entry.hash(), entry);
 				if (current.isWorn()) {
 					// Entries replaced again and again leave tombstones too.
@@ -539,6 +561,7 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			if (!removed) {
 				return false;
 			}
+			this.pending.remove(hash);
 			Graph current = this.graph;
 			if (current != null) {
 				write(() -> current.remove(hash));
@@ -600,6 +623,18 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			for (Stored existing : snapshot) {
 				fresh.add(existing);
 			}
+			// Entries written during the build (a replay writes many): linked in here, not under the lock.
+			List<Stored> missing;
+			do {
+				missing = new ArrayList<>();
+				for (Stored current : this.entries.values()) {
+					if (fresh.entryOf(current.hash()) != current) {
+						missing.add(current);
+					}
+				}
+				missing.forEach(fresh::add);
+			}
+			while (missing.size() > 100);
 			synchronized (this) {
 				for (Stored current : this.entries.values()) {
 					if (fresh.entryOf(current.hash()) != current) {
@@ -613,7 +648,10 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				}
 				// A bucket that shrank to half the threshold meanwhile is scanned again (see remove).
 				if (this.entries.size() > this.approximateAbove / 2) {
-					write(() -> this.graph = fresh);
+					write(() -> {
+						this.graph = fresh;
+						this.pending.clear();
+					});
 				}
 			}
 		}
@@ -640,6 +678,12 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 					Graph current = this.graph;
 					if (current != null) {
 						found = current.search(vector, count, minSimilarity);
+						for (Stored entry : this.pending.values()) {
+							double similarity = entry.similarity(vector);
+							if (similarity >= minSimilarity) {
+								found.add(new Scored(entry, similarity));
+							}
+						}
 					}
 				}
 				finally {

@@ -146,6 +146,45 @@ class InMemorySemanticIndexBoundsTests {
 		assertThat(agreed).isGreaterThanOrEqualTo(197);
 	}
 
+	@Test
+	void entriesReplayedInBulkAreScannedUntilTheNextGraphTakesThemIn() {
+		List<Runnable> builds = new ArrayList<>();
+		InMemorySemanticIndex index = new InMemorySemanticIndex(100, 5000, 5000, Vectors.INT8, builds::add);
+		List<float[]> stored = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			stored.add(unit());
+			index.add(entry("b", "h" + i, stored.get(i)));
+		}
+		runAll(builds);
+		assertThat(index.isApproximate("b")).isTrue();
+		for (int i = 300; i < 600; i++) {
+			stored.add(unit());
+			index.addOlder(entry("b", "h" + i, stored.get(i)));
+		}
+		// h5 replayed in an older version too: the graph's copy must not be returned.
+		float[] replaced = unit();
+		index.addOlder(entry("b", "h5", replaced));
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < 600; i += 37) {
+				float[] expected = (i == 5) ? replaced : stored.get(i);
+				List<Neighbor> found = index.nearest("b", "", expected, 2, -1);
+				assertThat(found.get(0).entry().hash()).isEqualTo("h" + i);
+				assertThat(found.get(1).entry().hash()).isNotEqualTo("h" + i);
+			}
+			assertThat(index.nearest("b", "", stored.get(5), 600, 0.99)).isEmpty();
+			// Then the graph built in the background takes them in, and is searched alone.
+			assertThat(builds).hasSize(1 - round);
+			runAll(builds);
+		}
+		assertThat(index.size()).isEqualTo(600);
+	}
+
+	private static void runAll(List<Runnable> tasks) {
+		while (!tasks.isEmpty()) {
+			tasks.remove(0).run();
+		}
+	}
+
 	private static List<String> held(InMemorySemanticIndex index, String... buckets) {
 		List<String> hashes = new ArrayList<>();
 		for (String bucket : buckets) {
