@@ -17,7 +17,10 @@ import org.openjdk.jol.info.GraphLayout;
  * (those of {@link SemanticLookupBenchmark}). Heap is what JOL finds reachable from the index, over
  * the entries it holds (vectors, texts, keys, graph, maps). Writes Markdown to standard output.
  *
- * <pre>java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.llmcache.benchmarks.MemoryReport [sizes...]</pre>
+ * <pre>java -Xmx3g -Djdk.attach.allowAttachSelf=true --add-opens java.base/java.util=ALL-UNNAMED \\
+ *   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \\
+ *   -cp benchmarks/target/benchmarks.jar dev.llmcache.benchmarks.MemoryReport [sizes...]</pre>
+ * (the flags let JOL read JDK internals directly; without them it is much slower, not different)
  */
 public final class MemoryReport {
 
