@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.key.CacheKey;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

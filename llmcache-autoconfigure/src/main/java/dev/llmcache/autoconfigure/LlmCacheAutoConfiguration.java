@@ -1,6 +1,7 @@
 package dev.llmcache.autoconfigure;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,15 +27,17 @@ import dev.llmcache.interceptor.LlmCacheOperationSourceAdvisor;
 import dev.llmcache.interceptor.OperationKeyResolver;
 import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.key.ModelFingerprints;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.policy.CacheabilityPolicy;
-import dev.llmcache.tier.EntryCaps;
+import dev.llmcache.redis.EntryCaps;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -106,6 +109,9 @@ public class LlmCacheAutoConfiguration {
 		// Decided from bean definitions: proxies (and so operations) are created before the tier is.
 		source.setSemanticAvailable(
 				LlmCacheSemanticAutoConfiguration.isAvailable(properties.getSemantic(), beanFactory));
+		source.setStripTokensByDefault(properties.getNormalize().isStripTokens());
+		String[] chatModels = beanFactory.getBeanNamesForType(ChatModel.class, true, false);
+		source.setChatModelNames((chatModels.length > 0) ? Set.of(chatModels) : null);
 		return source;
 	}
 
@@ -148,7 +154,7 @@ public class LlmCacheAutoConfiguration {
 		RedisTier l2 = redis.getIfAvailable();
 		if (l2 != null) {
 			logger.info("llmcache: caching in " + ((l1 != null) ? "L1 (in-process, at most "
-					+ properties.getL1().getMaxSize() + ") and " : "") + "L2 (Redis, keys prefixed '"
+					+ DataSizes.format(properties.getL1().getMaxSize()) + ") and " : "") + "L2 (Redis, keys prefixed '"
 					+ properties.getRedis().getKeyPrefix() + "')");
 		}
 		else {
@@ -169,8 +175,11 @@ public class LlmCacheAutoConfiguration {
 
 	@Bean
 	OperationKeyResolver llmCacheKeyResolver(LlmCacheKeyGenerator keyGenerator,
-			LlmCacheExpressionEvaluator evaluator) {
-		return new OperationKeyResolver(keyGenerator, evaluator);
+			LlmCacheExpressionEvaluator evaluator, ListableBeanFactory beanFactory) {
+		OperationKeyResolver resolver = new OperationKeyResolver(keyGenerator, evaluator);
+		// Asked on the first call, when every chat model is configured.
+		resolver.setModelFingerprints(new ModelFingerprints(() -> beanFactory.getBeansOfType(ChatModel.class)));
+		return resolver;
 	}
 
 	@Bean
@@ -232,6 +241,7 @@ public class LlmCacheAutoConfiguration {
 			RedisTier tier = new RedisTier(connectionFactory, redis.getKeyPrefix(), redis.getTimeout(),
 					redis.getRetryInterval());
 			tier.setEntryCaps(new EntryCaps(redis.getMaxEntriesPerNamespace(), redis.getMaxEntries()));
+			tier.setStartupTimeout(redis.getStartupTimeout(), redis.getStartupPeriod());
 			return tier;
 		}
 

@@ -271,14 +271,30 @@ public class LlmCacheProperties {
 	/** How prompt texts are normalized before hashing, for methods with @LlmCached(normalize = true). */
 	public static class Normalize {
 
-		/** Whether UUIDs are removed from prompt texts. */
+		/**
+		 * Whether dynamic tokens in prompt texts are replaced by numbered placeholders in the key
+		 * (and in the stored answer, each caller getting their own tokens back), for every method
+		 * returning a String or ChatResponse. Off by default: only the application knows that a
+		 * token is noise. @LlmCached(stripTokens = true) turns it on for one method.
+		 */
+		private boolean stripTokens = false;
+
+		/** With token stripping on: whether UUIDs are dynamic tokens. */
 		private boolean stripUuids = true;
 
-		/** Whether ISO-8601 date-times (not plain dates) are removed from prompt texts. */
+		/** With token stripping on: whether ISO-8601 date-times (not plain dates) are dynamic tokens. */
 		private boolean stripTimestamps = true;
 
-		/** Further regular expressions whose matches are removed from prompt texts. */
+		/** With token stripping on: further regular expressions whose matches are dynamic tokens. */
 		private List<String> patterns = new ArrayList<>();
+
+		public boolean isStripTokens() {
+			return this.stripTokens;
+		}
+
+		public void setStripTokens(boolean stripTokens) {
+			this.stripTokens = stripTokens;
+		}
 
 		public boolean isStripUuids() {
 			return this.stripUuids;
@@ -377,8 +393,62 @@ public class LlmCacheProperties {
 		/** Bound of every Redis call; a slower Redis is treated as down and the call goes on without it. */
 		private Duration timeout = Duration.ofMillis(100);
 
+		/**
+		 * Bound of each Redis call during startup-period: the first commands of a JVM that is still
+		 * warming up (an embedding model loading beside them) are slower than a warm one's.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(1);
+
+		/** How long after the connection to Redis opens calls get startup-timeout instead of timeout. */
+		private Duration startupPeriod = Duration.ofSeconds(60);
+
 		/** How long Redis is skipped after a failure before it is tried again. */
 		private Duration retryInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest pause between Lettuce's attempts to reconnect to a Redis that went away (Lettuce's
+		 * own back-off grows to 30 s); 0 leaves Lettuce's default. Applies to the client resources
+		 * Spring Boot builds.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Whether Lettuce's reconnect lines (io.lettuce.core.protocol.ConnectionWatchdog, an INFO and a
+		 * WARN per attempt) are set to ERROR by default, leaving llmcache's one WARN per outage.
+		 */
+		private boolean quietReconnect = true;
+
+		public boolean isQuietReconnect() {
+			return this.quietReconnect;
+		}
+
+		public void setQuietReconnect(boolean quietReconnect) {
+			this.quietReconnect = quietReconnect;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+		public Duration getStartupPeriod() {
+			return this.startupPeriod;
+		}
+
+		public void setStartupPeriod(Duration startupPeriod) {
+			this.startupPeriod = startupPeriod;
+		}
 
 		/**
 		 * Fraction in [0, 1) by which each entry's lifetime is shortened at random, so that entries

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.interceptor.LlmCacheAspectSupport;
+import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.EmbeddingCache;
@@ -22,12 +23,13 @@ import dev.llmcache.semantic.SemanticMatcher;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.semantic.VectorStoreSemanticIndex;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -37,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.llmcache.metrics.SemanticIndexMetrics;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -143,7 +146,9 @@ public class LlmCacheSemanticAutoConfiguration {
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
 			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries) {
+			SemanticQueryFactory queries, ObjectProvider<EmbeddingModel> embeddingModel,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
 				verifier.getIfAvailable(() -> SemanticHitVerifier.ACCEPT_ALL));
 		DefaultSemanticTier tier = new DefaultSemanticTier(cache, index, matcher, properties.getSemantic().isShadow());
@@ -165,6 +170,12 @@ public class LlmCacheSemanticAutoConfiguration {
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
 				semantic.getPollInterval(), semantic.getMaxEntries());
+		LlmCacheProperties.Encryption encryption = properties.getEncryption();
+		if (encryption.isEnabled()) {
+			// What the stream carries is derived from prompts: sealed like the entries themselves.
+			stream.setPayloadCodec(new EncryptingStreamPayloadCodec(encryption.getKeys(), encryption.getActiveKeyId(),
+					RedisSemanticStream.PROMPT_DERIVED_FIELDS));
+		}
 		if (index instanceof InMemorySemanticIndex) {
 			// A VectorStore is shared by the store itself.
 			tier.setStream(stream);

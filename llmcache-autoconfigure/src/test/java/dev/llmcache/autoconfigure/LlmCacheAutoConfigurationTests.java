@@ -20,7 +20,7 @@ import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,13 +70,16 @@ class LlmCacheAutoConfigurationTests {
 		LlmCacheContexts.withoutRedis(server)
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 					SimpleMetricsExportAutoConfiguration.class))
-			.withPropertyValues("llmcache.ttl=5m", "llmcache.normalize.patterns=order-\\d+")
+			.withPropertyValues("llmcache.ttl=5m", "llmcache.normalize.strip-tokens=true",
+					"llmcache.normalize.patterns=order-\\d+")
 			.run(context -> {
 				assertThat(context).hasNotFailed();
 				AskService service = context.getBean(AskService.class);
 				service.ask("Where is order-123?");
-				service.ask("Where is order-456?");
+				String second = service.ask("Where is order-456?");
 				assertThat(server.requestCount()).as("the bound normalize pattern applies").isEqualTo(1);
+				assertThat(second).as("the second caller gets their own token back").contains("order-456")
+					.doesNotContain("order-123");
 			});
 		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
 	}

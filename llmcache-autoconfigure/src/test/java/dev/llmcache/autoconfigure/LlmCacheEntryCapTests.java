@@ -7,7 +7,7 @@ import dev.llmcache.autoconfigure.metrics.LlmCacheMetricsAutoConfiguration;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -8,7 +8,7 @@ import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.messages.SystemMessage;
@@ -64,9 +64,10 @@ class LlmCachedIntegrationTests {
 			service.ask("What   is Redis?");
 			service.ask("  What is Redis?  ");
 			assertThat(server.requestCount()).isEqualTo(1);
+			// Dynamic tokens are kept unless the method opts in (docs/keys.md).
 			service.ask("Trace 123e4567-e89b-12d3-a456-426614174000 at 2026-11-22T08:15:00Z: what is Redis?");
 			service.ask("Trace 9b2f0c1e-4d5a-4f6b-8c7d-0e1f2a3b4c5d at 2026-11-23T09:00:00+01:00: what is Redis?");
-			assertThat(server.requestCount()).isEqualTo(2);
+			assertThat(server.requestCount()).isEqualTo(3);
 		});
 	}
 

@@ -10,9 +10,9 @@ import java.lang.annotation.Target;
  * Caches the result of a method that calls a language model: a call with the same canonical
  * arguments is answered from L1 (in-process), then L2 (Redis), and only then by invoking the method.
  *
- * <p>The key is a SHA-256 over a key-format version, the namespace, the partition and the
- * arguments in canonical form; a Spring AI {@code Prompt} contributes all its messages, model,
- * options and tools. Exceptions thrown by the method propagate unchanged and are never cached; a
+ * <p>The key is a SHA-256 over a key-format version, the namespace, the partition, a fingerprint of
+ * the configured chat model and the arguments in canonical form; a Spring AI {@code Prompt}
+ * contributes all its messages, model, options and tools (the contract: {@code docs/keys.md}). Exceptions thrown by the method propagate unchanged and are never cached; a
  * failure of the cache itself never fails the call.
  *
  * <p>Supported return types: {@code String}, Spring AI {@code ChatResponse}, and any type Jackson can
@@ -32,10 +32,29 @@ public @interface LlmCached {
 	String ttl() default "";
 
 	/**
-	 * Whether prompt texts are normalized before hashing: Unicode NFC, whitespace collapsed and
-	 * trimmed, dynamic tokens (UUIDs, timestamps, {@code llmcache.normalize.patterns}) removed.
+	 * Whether prompt texts are normalized before hashing: only differences that cannot change an
+	 * answer are folded (Unicode NFC, line endings, trailing spaces, runs of spaces inside prose
+	 * lines); code, indentation and line structure are kept. See {@code docs/keys.md}.
 	 */
 	boolean normalize() default true;
+
+	/**
+	 * Whether dynamic tokens in prompt texts (UUIDs, ISO-8601 date-times,
+	 * {@code llmcache.normalize.patterns}) are replaced by numbered placeholders in the key, so
+	 * that requests differing only in them share an answer: the stored answer holds the
+	 * placeholders where the caller's tokens were, and every caller gets it back with their own.
+	 * Only for methods returning {@code String} or {@code ChatResponse} (directly, in a
+	 * {@code CompletableFuture} or in a {@code Mono}); {@code llmcache.normalize.strip-tokens=true}
+	 * turns it on for every such method.
+	 */
+	boolean stripTokens() default false;
+
+	/**
+	 * Bean name of the {@code ChatModel} this method's answers come from, whose default options
+	 * (model, temperature...) are part of its keys. Empty means the application's only chat
+	 * model, or, where it has several, all of them together (a change to any moves the keys).
+	 */
+	String chatModel() default "";
 
 	/**
 	 * Whether a differently worded request with the same meaning may be answered from cache.

@@ -1,22 +1,9 @@
 package dev.llmcache.codec;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 import dev.llmcache.key.CacheKey;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Encrypts what another serializer writes with AES-256-GCM before it reaches Redis, for
@@ -31,23 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class EncryptingLlmCacheSerializer implements LlmCacheSerializer {
 
-	private static final int FORMAT_VERSION = 1;
-
-	private static final String ALGORITHM = "A256GCM";
-
-	private static final int IV_BYTES = 12;
-
-	private static final int TAG_BITS = 128;
-
 	private final LlmCacheSerializer delegate;
 
-	private final Map<String, SecretKeySpec> keys;
-
-	private final String activeKeyId;
-
-	private final SecureRandom random = new SecureRandom();
-
-	private final JsonMapper mapper = JsonMapper.builder().build();
+	private final AesGcmEnvelope envelope;
 
 	/**
 	 * @param delegate the serializer whose output is encrypted
@@ -57,102 +30,28 @@ public class EncryptingLlmCacheSerializer implements LlmCacheSerializer {
 	 */
 	public EncryptingLlmCacheSerializer(LlmCacheSerializer delegate, Map<String, String> keys, String activeKeyId) {
 		this.delegate = delegate;
-		Map<String, SecretKeySpec> decoded = new LinkedHashMap<>();
-		keys.forEach((id, base64) -> decoded.put(id, decodeKey(id, base64)));
-		if (!decoded.containsKey(activeKeyId)) {
-			throw new IllegalArgumentException("llmcache.encryption.active-key-id '" + activeKeyId
-					+ "' is not among llmcache.encryption.keys " + decoded.keySet());
-		}
-		this.keys = Map.copyOf(decoded);
-		this.activeKeyId = activeKeyId;
-	}
-
-	private static SecretKeySpec decodeKey(String id, String base64) {
-		byte[] key;
-		try {
-			key = Base64.getDecoder().decode(base64.trim());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("llmcache.encryption.keys." + id + " is not base64", ex);
-		}
-		if (key.length != 32) {
-			throw new IllegalArgumentException(
-					"llmcache.encryption.keys." + id + " must be 32 bytes (256 bits), got " + key.length);
-		}
-		return new SecretKeySpec(key, "AES");
+		this.envelope = new AesGcmEnvelope(keys, activeKeyId);
 	}
 
 	@Override
 	public byte[] serialize(CachedValue entry, ValueType type) {
-		return encrypt(this.delegate.serialize(entry, type), new byte[0]);
+		return this.envelope.seal(this.delegate.serialize(entry, type), new byte[0]);
 	}
 
 	@Override
 	public byte[] serialize(CachedValue entry, ValueType type, CacheKey key) {
-		return encrypt(this.delegate.serialize(entry, type, key), associatedData(key));
+		return this.envelope.seal(this.delegate.serialize(entry, type, key), associatedData(key));
 	}
 
 	@Override
 	public CachedValue deserialize(byte[] bytes, ValueType type) {
-		return withSize(this.delegate.deserialize(decrypt(bytes, new byte[0]), type), bytes.length);
+		return withSize(this.delegate.deserialize(this.envelope.open(bytes, new byte[0]), type), bytes.length);
 	}
 
 	@Override
 	public CachedValue deserialize(byte[] bytes, ValueType type, CacheKey key) {
-		return withSize(this.delegate.deserialize(decrypt(bytes, associatedData(key)), type, key), bytes.length);
-	}
-
-	private byte[] encrypt(byte[] plain, byte[] associatedData) {
-		byte[] iv = new byte[IV_BYTES];
-		this.random.nextBytes(iv);
-		try {
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(Cipher.ENCRYPT_MODE, this.keys.get(this.activeKeyId), new GCMParameterSpec(TAG_BITS, iv));
-			cipher.updateAAD(associatedData);
-			byte[] sealed = cipher.doFinal(plain);
-			ObjectNode node = this.mapper.createObjectNode();
-			node.put("v", FORMAT_VERSION);
-			node.put("enc", ALGORITHM);
-			node.put("kid", this.activeKeyId);
-			node.put("iv", Base64.getEncoder().encodeToString(iv));
-			node.put("ct", Base64.getEncoder().encodeToString(sealed));
-			return this.mapper.writeValueAsBytes(node);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("AES-GCM encryption failed", ex);
-		}
-	}
-
-	private byte[] decrypt(byte[] stored, byte[] associatedData) {
-		JsonNode node;
-		try {
-			node = this.mapper.readTree(stored);
-		}
-		catch (JacksonException ex) {
-			throw new UndecodableEntryException("not an encrypted envelope", ex);
-		}
-		if (node == null || node.path("v").asInt(-1) != FORMAT_VERSION || !ALGORITHM.equals(node.path("enc").asString(""))) {
-			throw new UndecodableEntryException("not an encrypted envelope of version " + FORMAT_VERSION);
-		}
-		String keyId = node.path("kid").asString("");
-		SecretKeySpec key = this.keys.get(keyId);
-		if (key == null) {
-			throw new UndecodableEntryException("encrypted with unknown key id '" + keyId + "'");
-		}
-		try {
-			byte[] iv = Base64.getDecoder().decode(node.path("iv").asString(""));
-			byte[] sealed = Base64.getDecoder().decode(node.path("ct").asString(""));
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-			cipher.updateAAD(associatedData);
-			return cipher.doFinal(sealed);
-		}
-		catch (AEADBadTagException ex) {
-			throw new UndecodableEntryException("failed authentication", ex);
-		}
-		catch (GeneralSecurityException | IllegalArgumentException ex) {
-			throw new UndecodableEntryException("cannot decrypt: " + ex.getMessage(), ex);
-		}
+		return withSize(this.delegate.deserialize(this.envelope.open(bytes, associatedData(key)), type, key),
+				bytes.length);
 	}
 
 	private static byte[] associatedData(CacheKey key) {

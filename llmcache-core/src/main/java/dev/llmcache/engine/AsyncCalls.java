@@ -17,7 +17,6 @@ import dev.llmcache.codec.CachedValue;
 import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.flight.LocalSingleFlight;
 import dev.llmcache.key.CacheKey;
-import dev.llmcache.tier.Tier;
 import dev.llmcache.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -93,7 +92,7 @@ public final class AsyncCalls {
 			if (control.skipsReads()) {
 				return invokeAndStore(call, invoker, f.lookup(), start, control);
 			}
-			LocalSingleFlight.Ticket ticket = this.futures.join(call.key());
+			LocalSingleFlight.Ticket ticket = this.futures.join(call.key(), (f.lookup() != null) ? f.lookup().token() : null);
 			if (!ticket.isLeader()) {
 				return ticket.future()
 					.copy()
@@ -249,7 +248,7 @@ public final class AsyncCalls {
 		TieredCache.Lookup lookup = found.lookup();
 		if (lookup != null && lookup.isHit()) {
 			CachedValue entry = lookup.value();
-			this.engine.answered(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, start,
+			this.engine.answered(call, lookup.isSharedHit() ? Outcome.L2_HIT : Outcome.L1_HIT, entry, start,
 					null);
 			return entry.value();
 		}

@@ -9,8 +9,7 @@ import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.flight.LocalSingleFlight;
 import dev.llmcache.policy.CacheabilityPolicy;
-import dev.llmcache.tier.RedisTier;
-import dev.llmcache.tier.Tier;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ModelUsageRecorder;
 import io.micrometer.observation.Observation;
@@ -103,7 +102,7 @@ public final class LlmCacheEngine {
 		TieredCache.Lookup lookup = lookup(call);
 		if (lookup != null && lookup.isHit()) {
 			CachedValue entry = lookup.value();
-			answered(call, (lookup.tier() == Tier.L1) ? Outcome.L1_HIT : Outcome.L2_HIT, entry, span, null);
+			answered(call, lookup.isSharedHit() ? Outcome.L2_HIT : Outcome.L1_HIT, entry, span, null);
 			return entry.value();
 		}
 		SemanticQuery semantic = semanticQuery(call, control);
@@ -112,7 +111,7 @@ public final class LlmCacheEngine {
 			answered(call, Outcome.SEMANTIC_HIT, match.entry(), span, match.similarity());
 			return match.entry().value();
 		}
-		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key());
+		LocalSingleFlight.Ticket ticket = this.localFlight.join(call.key(), (lookup != null) ? lookup.token() : null);
 		if (!ticket.isLeader()) {
 			Object shared = ticket.await();
 			if (shared != LocalSingleFlight.NO_SHARED_RESULT) {
@@ -153,22 +152,22 @@ public final class LlmCacheEngine {
 
 	private @Nullable Object lead(CachedCall call, Invoker invoker, TieredCache.@Nullable Lookup lookup,
 			LookupSpan span, LlmCacheControl control) throws Throwable {
-		RedisTier redis = this.cache.redis();
-		if (!this.flight.distributed() || redis == null || lookup == null || lookup.l2Generation() < 0) {
+		DistributedFlight redis = this.cache.distributedFlight();
+		if (!this.flight.distributed() || redis == null || lookup == null || !lookup.isConclusive()) {
 			return invokeAndStore(call, invoker, lookup, span, control);
 		}
 		byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 		long leaseMillis = this.flight.lease().toMillis();
 		long deadline = System.currentTimeMillis() + this.flight.timeout().toMillis();
 		long pause = FIRST_POLL_MILLIS;
-		RedisTier.Lease lease;
-		while ((lease = redis.tryLease(call.key(), token, leaseMillis)) != RedisTier.Lease.ACQUIRED) {
-			if (lease == RedisTier.Lease.UNAVAILABLE || System.currentTimeMillis() >= deadline) {
+		DistributedFlight.Lease lease;
+		while ((lease = redis.acquire(call.key(), token, leaseMillis).join()) != DistributedFlight.Lease.ACQUIRED) {
+			if (lease == DistributedFlight.Lease.UNAVAILABLE || System.currentTimeMillis() >= deadline) {
 				return invokeAndStore(call, invoker, lookup, span, control);
 			}
 			Thread.sleep(pause);
 			pause = Math.min(pause * 2, MAX_POLL_MILLIS);
-			TieredCache.Lookup again = lookup(call, false);
+			TieredCache.Lookup again = lookup(call, false, lookup.token());
 			if (again != null && again.isHit()) {
 				answered(call, Outcome.COALESCED, again.value(), span, null);
 				return again.value().value();
@@ -176,7 +175,7 @@ public final class LlmCacheEngine {
 		}
 		try {
 			// Another instance may have stored the value between our miss and our lease.
-			TieredCache.Lookup again = lookup(call, false);
+			TieredCache.Lookup again = lookup(call, false, lookup.token());
 			if (again != null && again.isHit()) {
 				answered(call, Outcome.COALESCED, again.value(), span, null);
 				return again.value().value();
@@ -184,7 +183,7 @@ public final class LlmCacheEngine {
 			return invokeAndStore(call, invoker, (again != null) ? again : lookup, span, control);
 		}
 		finally {
-			redis.releaseLease(call.key(), token);
+			redis.release(call.key(), token);
 		}
 	}
 
@@ -265,6 +264,16 @@ public final class LlmCacheEngine {
 	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1) {
 		try {
 			return this.cache.get(call.key(), call.type(), readL1);
+		}
+		catch (RuntimeException ex) {
+			this.errorHandler.handleGetError(ex, call.key());
+			return null;
+		}
+	}
+
+	TieredCache.@Nullable Lookup lookup(CachedCall call, boolean readL1, dev.llmcache.tier.StoreToken token) {
+		try {
+			return this.cache.get(call.key(), call.type(), readL1, token);
 		}
 		catch (RuntimeException ex) {
 			this.errorHandler.handleGetError(ex, call.key());

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.tier.StoreToken;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,11 +17,15 @@ import org.jspecify.annotations.Nullable;
  * model; the others (followers) wait for its outcome, bounded by a timeout past which they call
  * the model themselves rather than hang.
  *
+ * <p>A flight whose leader began before an eviction of its key or a clear of its namespace (its
+ * {@link StoreToken} is no longer current) is not joined: the next caller leads a new flight, so
+ * that a call beginning after an invalidation never shares an answer computed before it.
+ *
  * <p>Thread-safe.
  */
 public final class LocalSingleFlight {
 
-	private final ConcurrentHashMap<CacheKey, CompletableFuture<Object>> inFlight = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<CacheKey, Flight> inFlight = new ConcurrentHashMap<>();
 
 	private final long timeoutMillis;
 
@@ -33,9 +38,20 @@ public final class LocalSingleFlight {
 	 * @return a ticket: the leader's must be completed with {@link Ticket#succeed} or {@link Ticket#fail}
 	 */
 	public Ticket join(CacheKey key) {
-		CompletableFuture<Object> mine = new CompletableFuture<>();
-		CompletableFuture<Object> existing = this.inFlight.putIfAbsent(key, mine);
-		return (existing == null) ? new Ticket(key, mine, true) : new Ticket(key, existing, false);
+		return join(key, null);
+	}
+
+	/**
+	 * Join the flight of a key, unless its leader's token was revoked since it began.
+	 * @param token this caller's token, which becomes the flight's if it leads; null when the
+	 * caller has none (its flight is then never retired by an invalidation)
+	 * @return a ticket: the leader's must be completed with {@link Ticket#succeed} or {@link Ticket#fail}
+	 */
+	public Ticket join(CacheKey key, @Nullable StoreToken token) {
+		Flight mine = new Flight(new CompletableFuture<>(), token);
+		Flight joined = this.inFlight.compute(key,
+				(k, existing) -> (existing == null || !existing.isCurrent()) ? mine : existing);
+		return (joined == mine) ? new Ticket(key, mine.future(), true) : new Ticket(key, joined.future(), false);
 	}
 
 	/** The number of keys with a call in flight, for tests and metrics. */
@@ -64,13 +80,15 @@ public final class LocalSingleFlight {
 
 		/** The leader hands its result to the followers. */
 		public void succeed(@Nullable Object result) {
-			LocalSingleFlight.this.inFlight.remove(this.key, this.future);
+			LocalSingleFlight.this.inFlight.computeIfPresent(this.key,
+					(k, flight) -> (flight.future() == this.future) ? null : flight);
 			this.future.complete(result);
 		}
 
 		/** The leader hands its exception to the followers: nothing is cached. */
 		public void fail(Throwable failure) {
-			LocalSingleFlight.this.inFlight.remove(this.key, this.future);
+			LocalSingleFlight.this.inFlight.computeIfPresent(this.key,
+					(k, flight) -> (flight.future() == this.future) ? null : flight);
 			this.future.completeExceptionally(failure);
 		}
 
@@ -98,6 +116,14 @@ public final class LocalSingleFlight {
 			catch (TimeoutException ex) {
 				return NO_SHARED_RESULT;
 			}
+		}
+
+	}
+
+	private record Flight(CompletableFuture<Object> future, @Nullable StoreToken token) {
+
+		boolean isCurrent() {
+			return this.token == null || this.token.isCurrent();
 		}
 
 	}

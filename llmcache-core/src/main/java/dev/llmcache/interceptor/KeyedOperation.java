@@ -16,6 +16,16 @@ public sealed interface KeyedOperation permits LlmCachedOperation, LlmCacheEvict
 
 	boolean normalize();
 
+	/** Whether dynamic tokens of prompt texts become placeholders in the key. */
+	default boolean stripTokens() {
+		return false;
+	}
+
+	/** The bean name of the chat model whose fingerprint is in the key, or null for the default rule. */
+	default @Nullable String chatModel() {
+		return null;
+	}
+
 	@Nullable Expression key();
 
 	@Nullable Expression partition();

@@ -13,6 +13,9 @@ import dev.llmcache.engine.LlmCacheErrorHandler;
 import dev.llmcache.engine.SemanticQuery;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.key.KeyRequest;
+import dev.llmcache.key.PlaceholderKey;
+import dev.llmcache.key.Placeholders;
+import dev.llmcache.key.UncacheableCallException;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -95,6 +98,7 @@ public class LlmCacheAspectSupport {
 				? this.evaluator.createContext(operation.method(), args, target, null, false) : null;
 		CacheKey key;
 		KeyRequest request;
+		Placeholders placeholders = Placeholders.NONE;
 		try {
 			if (operation.condition() != null && !this.evaluator.isTrue(operation.condition(), context)) {
 				return this.engine.bypass(operation.namespace(), invoker);
@@ -103,7 +107,16 @@ public class LlmCacheAspectSupport {
 				return this.engine.bypass(operation.namespace(), invoker);
 			}
 			request = this.keyResolver.requestFor(operation, args, context);
-			key = (request != null) ? this.keyResolver.keyGenerator().generate(request) : null;
+			PlaceholderKey keyed = (request != null) ? this.keyResolver.keyGenerator().generateWithPlaceholders(request)
+					: null;
+			key = (keyed != null) ? keyed.key() : null;
+			if (keyed != null) {
+				placeholders = keyed.placeholders();
+			}
+		}
+		catch (UncacheableCallException ex) {
+			warnUncacheable(operation, ex);
+			return this.engine.bypass(operation.namespace(), invoker);
 		}
 		catch (EvaluationException ex) {
 			if (this.requirePartition) {
@@ -120,8 +133,14 @@ public class LlmCacheAspectSupport {
 			}
 			return this.engine.bypass(operation.namespace(), invoker);
 		}
+		// A key with placeholders stands for many callers' tokens: the semantic tier, which compares
+		// texts, is not consulted for it.
 		CachedCall call = new CachedCall(key, operation.valueType(), operation.ttl(),
-				result -> passesUnless(operation, result, args, target), semanticQuery(operation, request, key));
+				result -> passesUnless(operation, result, args, target),
+				placeholders.isEmpty() ? semanticQuery(operation, request, key) : null);
+		if (!placeholders.isEmpty()) {
+			return substituted(call, placeholders, operation.returnKind(), invoker);
+		}
 		return switch (operation.returnKind()) {
 			case VALUE -> this.engine.call(call, invoker);
 			case FUTURE -> this.asyncCalls.future(call,
@@ -130,6 +149,30 @@ public class LlmCacheAspectSupport {
 			case FLUX_OF_STRING -> this.asyncCalls.flux(call, false, () -> (Flux<?>) invokeUnchecked(invoker));
 			case FLUX_OF_CHAT_RESPONSE -> this.asyncCalls.flux(call, true, () -> (Flux<?>) invokeUnchecked(invoker));
 		};
+	}
+
+	/**
+	 * The placeholder hook: the cache stores, and coalesced callers share, the answer with the
+	 * caller's tokens replaced by placeholders; whatever the cache hands back gets this caller's
+	 * tokens. On a miss, restoring the template gives the model's answer back unchanged. Streams
+	 * never get here (the operation source refuses token stripping for them).
+	 */
+	private @Nullable Object substituted(CachedCall call, Placeholders placeholders, ReturnKind kind,
+			LlmCacheEngine.Invoker invoker) throws Throwable {
+		return switch (kind) {
+			case VALUE -> placeholders.restore(this.engine.call(call, () -> placeholders.template(invoker.invoke())));
+			case FUTURE -> placeholders.restoreAsync(this.asyncCalls.future(call,
+					() -> ((CompletionStage<?>) placeholders.templateAsync(invokeUnchecked(invoker))).toCompletableFuture()));
+			case MONO -> placeholders.restoreAsync(this.asyncCalls.mono(call,
+					() -> (Mono<?>) placeholders.templateAsync(invokeUnchecked(invoker))));
+			case FLUX_OF_STRING, FLUX_OF_CHAT_RESPONSE -> this.engine.bypass(call.namespace(), invoker);
+		};
+	}
+
+	private void warnUncacheable(LlmCachedOperation operation, UncacheableCallException ex) {
+		if (this.warnedExpressions.add(operation.method())) {
+			logger.warn("llmcache: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.llmcache.annotation.LlmCacheEvict;
 import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.key.Placeholders;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.aop.support.AopUtils;
@@ -46,6 +47,10 @@ public class LlmCacheOperationSource {
 
 	private volatile boolean semanticAvailable;
 
+	private volatile boolean stripTokensByDefault;
+
+	private volatile java.util.@Nullable Set<String> chatModelNames;
+
 	public LlmCacheOperationSource(LlmCacheDefaults defaults, LlmCacheExpressionEvaluator evaluator,
 			LlmCacheKeyGenerator keyGenerator) {
 		this.defaults = defaults;
@@ -56,6 +61,22 @@ public class LlmCacheOperationSource {
 	/** Whether {@code semantic = true} has a tier to go to; without one it fails at startup. */
 	public void setSemanticAvailable(boolean semanticAvailable) {
 		this.semanticAvailable = semanticAvailable;
+	}
+
+	/**
+	 * Whether every method whose result type allows it strips dynamic tokens into placeholders
+	 * ({@code llmcache.normalize.strip-tokens}); others are left unstripped.
+	 */
+	public void setStripTokensByDefault(boolean stripTokensByDefault) {
+		this.stripTokensByDefault = stripTokensByDefault;
+	}
+
+	/**
+	 * The bean names of the application's chat models, against which {@code chatModel} attributes
+	 * are checked at startup; null (the default) checks nothing.
+	 */
+	public void setChatModelNames(java.util.@Nullable Set<String> chatModelNames) {
+		this.chatModelNames = chatModelNames;
 	}
 
 	/** Whether the method, or the interface method it implements, carries an llmcache annotation. */
@@ -133,7 +154,8 @@ public class LlmCacheOperationSource {
 				this.evaluator.parse(annotation.partition(), "partition", method),
 				this.evaluator.parse(annotation.condition(), "condition", method),
 				this.evaluator.parse(annotation.unless(), "unless", method), maxTemperature, valueType, returnKind,
-				similarityThreshold(annotation, method), candidates(annotation, method));
+				similarityThreshold(annotation, method), candidates(annotation, method),
+				stripTokens(annotation, method, returnKind, valueType), chatModel(annotation, method));
 		if (this.defaults.requirePartition() && operation.partition() == null) {
 			throw new IllegalStateException(describe(method) + " has no partition, but llmcache.require-partition=true: "
 					+ "set @LlmCached(partition = \"...\") so that tenants never share entries");
@@ -142,6 +164,41 @@ public class LlmCacheOperationSource {
 			this.keyGenerator.validate(method);
 		}
 		return operation;
+	}
+
+	/**
+	 * Placeholders are substituted in String and ChatResponse results, whole: a stream could split
+	 * a token between chunks, and other types hold text where substitution cannot reach.
+	 */
+	private boolean stripTokens(LlmCached annotation, Method method, ReturnKind returnKind, ValueType valueType) {
+		boolean substitutable = Placeholders.supports(valueType.rawType()) && returnKind != ReturnKind.FLUX_OF_STRING
+				&& returnKind != ReturnKind.FLUX_OF_CHAT_RESPONSE;
+		if (annotation.stripTokens()) {
+			if (!annotation.normalize()) {
+				throw new IllegalStateException(describe(method) + " sets stripTokens = true with normalize = false: "
+						+ "tokens are stripped as part of normalization; remove one of them");
+			}
+			if (!substitutable) {
+				throw new IllegalStateException(describe(method) + " sets @LlmCached(stripTokens = true), but returns "
+						+ method.getGenericReturnType().getTypeName() + ": the caller's tokens can be put back only "
+						+ "into a String or ChatResponse result (plain, CompletableFuture or Mono); remove stripTokens");
+			}
+			return true;
+		}
+		return this.stripTokensByDefault && substitutable && annotation.normalize();
+	}
+
+	private @Nullable String chatModel(LlmCached annotation, Method method) {
+		if (!StringUtils.hasText(annotation.chatModel())) {
+			return null;
+		}
+		String name = annotation.chatModel().trim();
+		java.util.Set<String> names = this.chatModelNames;
+		if (names != null && !names.contains(name)) {
+			throw new IllegalStateException(describe(method) + " sets @LlmCached(chatModel = \"" + name
+					+ "\"), but the application's ChatModel beans are " + new java.util.TreeSet<>(names));
+		}
+		return name;
 	}
 
 	private static double similarityThreshold(LlmCached annotation, Method method) {

@@ -26,11 +26,24 @@ import org.springframework.expression.Expression;
  * @param returnKind how the method hands over its result
  * @param similarityThreshold the semantic threshold, negative for the configured default
  * @param candidates the number of semantic candidates, 0 for the configured default
+ * @param stripTokens whether dynamic tokens of prompt texts become placeholders
+ * @param chatModel bean name of the chat model fingerprinted into the key, or null for the rule of
+ * {@link dev.llmcache.key.ModelFingerprints}
  */
 public record LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
 		@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
 		@Nullable Expression unless, double maxTemperature, ValueType valueType, ReturnKind returnKind,
-		double similarityThreshold, int candidates) implements KeyedOperation {
+		double similarityThreshold, int candidates, boolean stripTokens, @Nullable String chatModel)
+		implements KeyedOperation {
+
+	/** An operation without token stripping, keyed by the default chat model rule. */
+	public LlmCachedOperation(Method method, String namespace, Duration ttl, boolean normalize, boolean semantic,
+			@Nullable Expression key, @Nullable Expression partition, @Nullable Expression condition,
+			@Nullable Expression unless, double maxTemperature, ValueType valueType, ReturnKind returnKind,
+			double similarityThreshold, int candidates) {
+		this(method, namespace, ttl, normalize, semantic, key, partition, condition, unless, maxTemperature,
+				valueType, returnKind, similarityThreshold, candidates, false, null);
+	}
 
 	@Override
 	public String toString() {

@@ -12,6 +12,7 @@ import dev.llmcache.key.CacheKey;
 import dev.llmcache.key.KeyArgument;
 import dev.llmcache.key.KeyRequest;
 import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.key.ModelFingerprints;
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.EvaluationContext;
 
@@ -30,9 +31,16 @@ public class OperationKeyResolver {
 
 	private final Map<Method, String[]> parameterNames = new ConcurrentHashMap<>();
 
+	private volatile ModelFingerprints models = ModelFingerprints.NONE;
+
 	public OperationKeyResolver(LlmCacheKeyGenerator keyGenerator, LlmCacheExpressionEvaluator evaluator) {
 		this.keyGenerator = keyGenerator;
 		this.evaluator = evaluator;
+	}
+
+	/** The application's chat models, whose fingerprint goes into every key; none by default. */
+	public void setModelFingerprints(ModelFingerprints models) {
+		this.models = models;
 	}
 
 	public LlmCacheKeyGenerator keyGenerator() {
@@ -71,7 +79,8 @@ public class OperationKeyResolver {
 				arguments.add(new KeyArgument(names[i], args[i]));
 			}
 		}
-		return new KeyRequest(operation.namespace(), partition, operation.normalize(), operation.method(), arguments);
+		return new KeyRequest(operation.namespace(), partition, operation.normalize(), operation.stripTokens(),
+				this.models.fingerprint(operation.chatModel()), operation.method(), arguments);
 	}
 
 	private @Nullable String partitionValue(KeyedOperation operation, @Nullable EvaluationContext context) {

@@ -24,7 +24,7 @@ public final class CacheKey {
 	 * some request changes, so that entries written by an older version are never read as if they
 	 * answered the new form.
 	 */
-	public static final int FORMAT_VERSION = 1;
+	public static final int FORMAT_VERSION = 2;
 
 	private final String namespace;
 

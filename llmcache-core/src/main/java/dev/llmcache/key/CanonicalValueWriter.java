@@ -1,11 +1,10 @@
 package dev.llmcache.key;
 
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,28 +19,25 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.POJONode;
 
-import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
-import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
-import org.springframework.ai.content.MediaContent;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
  * Writes one {@link KeyRequest} in canonical form: the value half of it, on top of
- * {@link CanonicalJsonWriter}. See {@link DefaultLlmCacheKeyGenerator} for the rules.
+ * {@link CanonicalJsonWriter}. See {@link DefaultLlmCacheKeyGenerator} for the rules. This is the
+ * generic walker (values, containers, records and beans, runtime types); numbers are
+ * {@link CanonicalNumbers}, and Spring AI values {@link SpringAiForms}.
  *
  * <p>Not thread-safe: one instance per key.
  */
@@ -52,29 +48,34 @@ final class CanonicalValueWriter {
 	private static final String TOO_DEEP = "the value is nested deeper than " + MAX_DEPTH
 			+ " levels or contains a cycle";
 
-	private static final JsonMapper SCHEMA_MAPPER = JsonMapper.builder().build();
-
-	// Tool schemas are the same few strings on every call; parsing them each time would dominate.
-	private static final Map<String, byte[]> SCHEMAS = new ConcurrentHashMap<>();
-
-	private static final int MAX_SCHEMAS = 1024;
-
-	// Temperatures and penalties repeat on every call, and finding their shortest form takes a
-	// few BigDecimal roundings. Entries are immutable, so racy reads see nothing or a whole entry.
-	private static final CachedNumber[] DOUBLES = new CachedNumber[256];
-
-	private static final CachedNumber[] FLOATS = new CachedNumber[256];
+	/** The type written for a {@code byte[]} whose declared type leaves it open. */
+	private static final String BYTES_TYPE = "bytes";
 
 	private final CanonicalJsonWriter json;
 
 	private final @Nullable PromptNormalizer normalizer;
 
+	private final Placeholders.@Nullable Collector tokens;
+
+	private final SpringAiForms springAi;
+
 	/**
 	 * @param normalizer applied to prompt texts, or null to hash them as they are
 	 */
 	CanonicalValueWriter(CanonicalJsonWriter json, @Nullable PromptNormalizer normalizer) {
+		this(json, normalizer, null);
+	}
+
+	/**
+	 * @param normalizer applied to prompt texts, or null to hash them as they are
+	 * @param tokens where dynamic tokens of prompt texts are numbered, or null to keep them
+	 */
+	CanonicalValueWriter(CanonicalJsonWriter json, @Nullable PromptNormalizer normalizer,
+			Placeholders.@Nullable Collector tokens) {
 		this.json = json;
 		this.normalizer = normalizer;
+		this.tokens = (normalizer != null) ? tokens : null;
+		this.springAi = new SpringAiForms(this, json);
 	}
 
 	/**
@@ -91,7 +92,7 @@ final class CanonicalValueWriter {
 	}
 
 	/**
-	 * Writes {@code {"args":[...],"ns":...,"p":...,"v":1}}.
+	 * Writes {@code {"args":[...],"model":...,"ns":...,"p":...,"v":2}}.
 	 * @throws KeyGenerationException if an argument cannot be made canonical
 	 */
 	void writeRequest(KeyRequest request) {
@@ -99,15 +100,20 @@ final class CanonicalValueWriter {
 		json.beginObject();
 		json.name("args");
 		json.beginArray();
-		for (KeyArgument argument : request.arguments()) {
+		Type[] declared = declaredTypes(request);
+		List<KeyArgument> arguments = request.arguments();
+		for (int i = 0; i < arguments.size(); i++) {
+			KeyArgument argument = arguments.get(i);
 			try {
-				writeArgument(argument.value());
+				writeArgument(argument.value(), (declared != null) ? declared[i] : null);
 			}
 			catch (Unkeyable ex) {
 				throw ex.toException(request.method(), argument.name());
 			}
 		}
 		json.endArray();
+		json.name("model");
+		nullableString(request.model());
 		json.name("ns");
 		json.stringValue(request.namespace());
 		json.name("p");
@@ -123,20 +129,48 @@ final class CanonicalValueWriter {
 		json.flush();
 	}
 
-	private void writeArgument(@Nullable Object value) {
+	/**
+	 * The declared parameter types when the arguments are the method's own (not the value of a
+	 * {@code key} expression), else null: every value's runtime type then counts.
+	 */
+	private static Type @Nullable [] declaredTypes(KeyRequest request) {
+		java.lang.reflect.Parameter[] parameters = request.method().getParameters();
+		List<KeyArgument> arguments = request.arguments();
+		if (parameters.length != arguments.size()) {
+			return null;
+		}
+		Type[] types = new Type[parameters.length];
+		for (int i = 0; i < parameters.length; i++) {
+			if (!parameters[i].getName().equals(arguments.get(i).name())) {
+				return null;
+			}
+			types[i] = parameters[i].getParameterizedType();
+		}
+		return types;
+	}
+
+	private void writeArgument(@Nullable Object value, @Nullable Type declared) {
 		if (value instanceof CharSequence text) {
 			this.json.stringValue(prompt(text.toString()));
 		}
 		else {
-			writeValue(value, 1);
+			writeValue(value, 1, declared);
 		}
 	}
 
-	private String prompt(String text) {
-		return (this.normalizer != null) ? this.normalizer.normalize(text) : text;
+	String prompt(String text) {
+		return (this.normalizer != null) ? this.normalizer.normalize(text, this.tokens) : text;
 	}
 
 	void writeValue(@Nullable Object value, int depth) {
+		writeValue(value, depth, null);
+	}
+
+	/**
+	 * @param declared the declared type of the value where known (parameter, component, property,
+	 * element); null when nothing fixes the runtime type
+	 */
+	void writeValue(@Nullable Object value, int depth, @Nullable Type declared) {
 		CanonicalJsonWriter json = this.json;
 		if (value == null) {
 			json.nullValue();
@@ -167,28 +201,98 @@ final class CanonicalValueWriter {
 			case INTEGER -> json.numberValue(integer(value));
 			case FLOATING -> writeFloating((Number) value);
 			case BIG_INTEGER -> json.numberValue(((BigInteger) value).toString());
-			case BIG_DECIMAL -> json.numberValue(decimal((BigDecimal) value));
-			case ENUM -> json.stringValue(((Enum<?>) value).name());
+			case BIG_DECIMAL -> json.numberValue(CanonicalNumbers.decimal((BigDecimal) value));
+			case ENUM -> writeEnum((Enum<?>) value, declared);
 			case STRING_FORM -> json.stringValue(valueType.stringForm(value));
-			case BYTES -> json.stringValue(Base64.getEncoder().encodeToString((byte[]) value));
+			case BYTES -> writeBytes((byte[]) value, declared);
 			case CHARS -> json.stringValue(new String((char[]) value));
 			case PRIMITIVE_ARRAY -> writePrimitiveArray(value, depth);
-			case ARRAY -> writeList(Arrays.asList((Object[]) value), depth);
-			case LIST -> writeList((Collection<?>) value, depth);
-			case SET -> writeSet((Collection<?>) value, depth);
-			case MAP -> writeMap((Map<?, ?>) value, depth);
-			case OPTIONAL -> writeValue(((Optional<?>) value).orElse(null), depth);
+			case ARRAY -> writeList(Arrays.asList((Object[]) value), depth, elementType(declared, 0));
+			case LIST -> writeList((Collection<?>) value, depth, elementType(declared, 0));
+			case SET -> writeSet((Collection<?>) value, depth, elementType(declared, 0));
+			case MAP -> writeMap((Map<?, ?>) value, depth, elementType(declared, 1));
+			case OPTIONAL -> writeValue(((Optional<?>) value).orElse(null), depth, elementType(declared, 0));
 			case OPTIONAL_NUMBER -> writeOptionalNumber(value);
 			case JSON_NODE -> writeJson((JsonNode) value, depth);
-			case PROMPT -> writePrompt((Prompt) value, depth);
-			case MESSAGE -> writeMessage((Message) value, depth);
-			case CHAT_OPTIONS -> writeOptions((ChatOptions) value, valueType, depth);
-			case TOOL_CALLBACK -> writeToolDefinition(((ToolCallback) value).getToolDefinition(), depth);
-			case TOOL_DEFINITION -> writeToolDefinition((ToolDefinition) value, depth);
-			case MEDIA -> writeMedia((Media) value, depth);
-			case RECORD, BEAN -> writeProperties(value, valueType, depth);
+			case PROMPT -> this.springAi.writePrompt((Prompt) value, depth);
+			case MESSAGE -> this.springAi.writeMessage((Message) value, depth);
+			case CHAT_OPTIONS -> this.springAi.writeOptions((ChatOptions) value, valueType, depth, declared);
+			case TOOL_CALLBACK -> this.springAi.writeToolDefinition(((ToolCallback) value).getToolDefinition(), depth);
+			case TOOL_DEFINITION -> this.springAi.writeToolDefinition((ToolDefinition) value, depth);
+			case MEDIA -> this.springAi.writeMedia((Media) value, depth);
+			case RECORD, BEAN -> writeProperties(value, valueType, depth, runtimeTypeName(type, declared));
 			case REJECTED -> throw new Unkeyable(valueType.rejection(), type);
 		}
+	}
+
+	/**
+	 * The class name to write for a value whose declared type does not fix its runtime type, or
+	 * null when the declared type is exactly the runtime class.
+	 */
+	static @Nullable String runtimeTypeName(Class<?> runtime, @Nullable Type declared) {
+		return (rawClass(declared) == runtime) ? null : runtime.getName();
+	}
+
+	private static @Nullable Class<?> rawClass(@Nullable Type type) {
+		if (type instanceof Class<?> raw) {
+			return raw;
+		}
+		if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw) {
+			return raw;
+		}
+		return null;
+	}
+
+	/**
+	 * The declared type of the elements (index 0) or map values (index 1) of a container, or null
+	 * when the declaration does not say (a raw type, a type variable, a subclass that binds them).
+	 */
+	private static @Nullable Type elementType(@Nullable Type declared, int index) {
+		if (declared instanceof Class<?> raw) {
+			return raw.isArray() ? raw.getComponentType() : null;
+		}
+		if (declared instanceof GenericArrayType array) {
+			return (index == 0) ? array.getGenericComponentType() : null;
+		}
+		if (declared instanceof ParameterizedType parameterized) {
+			Type[] arguments = parameterized.getActualTypeArguments();
+			Class<?> raw = rawClass(parameterized);
+			if (raw != null && Map.class.isAssignableFrom(raw)) {
+				return (index == 1 && arguments.length == 2) ? arguments[1] : null;
+			}
+			return (index == 0 && arguments.length >= 1) ? arguments[0] : null;
+		}
+		return null;
+	}
+
+	/** An enum by its name, with its class where the declared type is not that enum. */
+	private void writeEnum(Enum<?> value, @Nullable Type declared) {
+		Class<?> enumType = value.getDeclaringClass();
+		if (rawClass(declared) == enumType) {
+			this.json.stringValue(value.name());
+			return;
+		}
+		this.json.beginObject();
+		this.json.name("@type");
+		this.json.stringValue(enumType.getName());
+		this.json.name("name");
+		this.json.stringValue(value.name());
+		this.json.endObject();
+	}
+
+	/** Bytes as base64, marked as bytes where the declared type is not {@code byte[]}. */
+	private void writeBytes(byte[] value, @Nullable Type declared) {
+		String base64 = Base64.getEncoder().encodeToString(value);
+		if (rawClass(declared) == byte[].class) {
+			this.json.stringValue(base64);
+			return;
+		}
+		this.json.beginObject();
+		this.json.name("@type");
+		this.json.stringValue(BYTES_TYPE);
+		this.json.name("base64");
+		this.json.stringValue(base64);
+		this.json.endObject();
 	}
 
 	private static long integer(Object value) {
@@ -215,7 +319,7 @@ final class CanonicalValueWriter {
 			writeNonFinite(value);
 		}
 		else {
-			this.json.numberValue(canonicalDouble(value));
+			this.json.numberValue(CanonicalNumbers.canonicalDouble(value));
 		}
 	}
 
@@ -224,72 +328,14 @@ final class CanonicalValueWriter {
 			writeNonFinite(value);
 		}
 		else {
-			this.json.numberValue(canonicalFloat(value));
+			this.json.numberValue(CanonicalNumbers.canonicalFloat(value));
 		}
 	}
 
 	private void writeNonFinite(double value) {
-		this.json.stringValue(nonFinite(value));
+		this.json.stringValue(CanonicalNumbers.nonFinite(value));
 	}
 
-	// JSON has no such numbers; these spellings are the JDK's, fixed since Java 1.0.
-	private static String nonFinite(double value) {
-		return Double.isNaN(value) ? "NaN" : (value > 0) ? "Infinity" : "-Infinity";
-	}
-
-	/**
-	 * The shortest decimal that reads back as the same double, without exponent or trailing zeros:
-	 * {@code 0.7} is {@code 0.7}, {@code 1.0} is {@code 1}, {@code -0.0} is {@code 0},
-	 * {@code 1e-7} is {@code 0.0000001}. Computed with {@link BigDecimal} arithmetic, whose results
-	 * are specified exactly, rather than with {@code Double.toString}, whose output changed in JDK 19.
-	 */
-	static String canonicalDouble(double value) {
-		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-			return Long.toString((long) value);
-		}
-		return cached(DOUBLES, Double.doubleToLongBits(value), value, false);
-	}
-
-	/**
-	 * Like {@link #canonicalDouble(double)}, shortest for float precision: {@code 0.7f} is
-	 * {@code 0.7}, as the caller wrote it, not the {@code 0.699999988079071} of its double value.
-	 */
-	static String canonicalFloat(float value) {
-		if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-			return Long.toString((long) value);
-		}
-		return cached(FLOATS, Float.floatToIntBits(value), value, true);
-	}
-
-	private static String cached(CachedNumber[] cache, long bits, double value, boolean isFloat) {
-		int slot = (int) (bits ^ (bits >>> 32)) * 0x9E3779B9 >>> 24;
-		CachedNumber cached = cache[slot];
-		if (cached != null && cached.bits() == bits) {
-			return cached.text();
-		}
-		String text = shortest(value, isFloat);
-		cache[slot] = new CachedNumber(bits, text);
-		return text;
-	}
-
-	private static String shortest(double value, boolean isFloat) {
-		BigDecimal exact = new BigDecimal(value);
-		int maxDigits = isFloat ? 9 : 17;
-		for (int digits = 1; digits < maxDigits; digits++) {
-			BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-			if (isFloat ? rounded.floatValue() == (float) value : rounded.doubleValue() == value) {
-				return decimal(rounded);
-			}
-		}
-		return decimal(exact.round(new MathContext(maxDigits, RoundingMode.HALF_EVEN)));
-	}
-
-	private record CachedNumber(long bits, String text) {
-	}
-
-	static String decimal(BigDecimal value) {
-		return (value.signum() == 0) ? "0" : value.stripTrailingZeros().toPlainString();
-	}
 
 	private void writeOptionalNumber(Object value) {
 		if (value instanceof OptionalInt number) {
@@ -348,19 +394,23 @@ final class CanonicalValueWriter {
 		json.endArray();
 	}
 
-	private static void enter(int depth) {
+	static void enter(int depth) {
 		if (depth > MAX_DEPTH) {
 			throw new Unkeyable(TOO_DEEP, null);
 		}
 	}
 
-	private void writeList(Collection<?> values, int depth) {
+	void writeList(Collection<?> values, int depth) {
+		writeList(values, depth, null);
+	}
+
+	void writeList(Collection<?> values, int depth, @Nullable Type elementType) {
 		enter(depth);
 		this.json.beginArray();
 		int index = 0;
 		for (Object value : values) {
 			try {
-				writeValue(value, depth + 1);
+				writeValue(value, depth + 1, elementType);
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[" + index + "]");
@@ -374,12 +424,12 @@ final class CanonicalValueWriter {
 	 * Elements in the order of their canonical bytes, so that iteration order, which for hash
 	 * sets depends on identity hash codes, never reaches the key.
 	 */
-	private void writeSet(Collection<?> values, int depth) {
+	private void writeSet(Collection<?> values, int depth, @Nullable Type elementType) {
 		enter(depth);
 		List<byte[]> rendered = new ArrayList<>(values.size());
 		for (Object value : values) {
 			try {
-				rendered.add(render(value, depth + 1));
+				rendered.add(render(value, depth + 1, elementType));
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[]");
@@ -393,15 +443,15 @@ final class CanonicalValueWriter {
 		this.json.endArray();
 	}
 
-	private byte[] render(@Nullable Object value, int depth) {
+	private byte[] render(@Nullable Object value, int depth, @Nullable Type declared) {
 		CanonicalJsonWriter.ByteArraySink sink = new CanonicalJsonWriter.ByteArraySink();
 		CanonicalJsonWriter json = new CanonicalJsonWriter(sink);
-		new CanonicalValueWriter(json, this.normalizer).writeValue(value, depth);
+		new CanonicalValueWriter(json, this.normalizer, this.tokens).writeValue(value, depth, declared);
 		json.flush();
 		return sink.toByteArray();
 	}
 
-	private void writeMap(Map<?, ?> map, int depth) {
+	private void writeMap(Map<?, ?> map, int depth, @Nullable Type valueType) {
 		enter(depth);
 		int size = map.size();
 		String[] keys = new String[size];
@@ -415,14 +465,14 @@ final class CanonicalValueWriter {
 			values[count] = entry.getValue();
 			count++;
 		}
-		Integer[] order = sortedOrder(keys, values, count, depth);
+		Integer[] order = sortedOrder(keys, values, count, depth, valueType);
 		CanonicalJsonWriter json = this.json;
 		json.beginObject();
 		for (int i = 0; i < count; i++) {
 			int index = (order != null) ? order[i] : i;
 			json.name(keys[index]);
 			try {
-				writeValue(values[index], depth + 1);
+				writeValue(values[index], depth + 1, valueType);
 			}
 			catch (Unkeyable ex) {
 				throw ex.at("[" + keys[index] + "]");
@@ -431,7 +481,8 @@ final class CanonicalValueWriter {
 		json.endObject();
 	}
 
-	private Integer @Nullable [] sortedOrder(String[] keys, Object[] values, int count, int depth) {
+	private Integer @Nullable [] sortedOrder(String[] keys, Object[] values, int count, int depth,
+			@Nullable Type valueType) {
 		if (count < 2) {
 			return null;
 		}
@@ -446,7 +497,7 @@ final class CanonicalValueWriter {
 				// too, or the map's iteration order would decide.
 				Map<Integer, byte[]> rendered = new java.util.HashMap<>();
 				Comparator<Integer> byValue = Comparator.comparing(
-						(Integer index) -> rendered.computeIfAbsent(index, key -> render(values[key], depth + 1)),
+						(Integer index) -> rendered.computeIfAbsent(index, key -> render(values[key], depth + 1, valueType)),
 						Arrays::compareUnsigned);
 				Arrays.sort(order, Comparator.<Integer, String>comparing(index -> keys[index]).thenComparing(byValue));
 				break;
@@ -455,7 +506,19 @@ final class CanonicalValueWriter {
 		return order;
 	}
 
+	/**
+	 * A map key or JSON member name as written: one more {@code @} in front of names that start
+	 * with one, so that no data can pass for the {@code @type} of a value.
+	 */
+	private static String memberName(String name) {
+		return (!name.isEmpty() && name.charAt(0) == '@') ? "@" + name : name;
+	}
+
 	private static String mapKey(@Nullable Object key) {
+		return memberName(plainMapKey(key));
+	}
+
+	private static String plainMapKey(@Nullable Object key) {
 		if (key == null) {
 			return "null";
 		}
@@ -470,7 +533,7 @@ final class CanonicalValueWriter {
 			case INTEGER -> Long.toString(integer(key));
 			case FLOATING -> floatingKey((Number) key);
 			case BIG_INTEGER -> key.toString();
-			case BIG_DECIMAL -> decimal((BigDecimal) key);
+			case BIG_DECIMAL -> CanonicalNumbers.decimal((BigDecimal) key);
 			case ENUM -> ((Enum<?>) key).name();
 			case STRING_FORM -> type.stringForm(key);
 			default -> throw new Unkeyable("cannot be a map key: keys must be strings, numbers, enums or other "
@@ -481,20 +544,21 @@ final class CanonicalValueWriter {
 	private static String floatingKey(Number key) {
 		double value = key.doubleValue();
 		if (Double.isNaN(value) || Double.isInfinite(value)) {
-			return nonFinite(value);
+			return CanonicalNumbers.nonFinite(value);
 		}
-		return (key instanceof Float number) ? canonicalFloat(number) : canonicalDouble(value);
+		return (key instanceof Float number) ? CanonicalNumbers.canonicalFloat(number)
+				: CanonicalNumbers.canonicalDouble(value);
 	}
 
-	private void writeJson(JsonNode node, int depth) {
+	void writeJson(JsonNode node, int depth) {
 		CanonicalJsonWriter json = this.json;
 		if (node.isObject()) {
 			enter(depth);
 			List<String> names = new ArrayList<>(node.propertyNames());
-			names.sort(null);
+			names.sort(Comparator.comparing(CanonicalValueWriter::memberName));
 			json.beginObject();
 			for (String name : names) {
-				json.name(name);
+				json.name(memberName(name));
 				writeJson(node.get(name), depth + 1);
 			}
 			json.endObject();
@@ -515,7 +579,7 @@ final class CanonicalValueWriter {
 		}
 		else if (node.isNumber()) {
 			if (node.isBigDecimal()) {
-				json.numberValue(decimal(node.decimalValue()));
+				json.numberValue(CanonicalNumbers.decimal(node.decimalValue()));
 			}
 			else {
 				writeDouble(node.doubleValue());
@@ -535,17 +599,25 @@ final class CanonicalValueWriter {
 		}
 	}
 
-	private void writeProperties(Object value, ValueType type, int depth) {
+	/**
+	 * @param typeName the runtime class, written as {@code "@type"} (which sorts before every
+	 * property name), or null when the declared type fixes it
+	 */
+	private void writeProperties(Object value, ValueType type, int depth, @Nullable String typeName) {
 		enter(depth);
 		CanonicalJsonWriter json = this.json;
 		json.beginObject();
+		if (typeName != null) {
+			json.name("@type");
+			json.stringValue(typeName);
+		}
 		for (ValueType.Property property : type.properties()) {
 			Object propertyValue = property.read(value);
 			// Absent and null are the same: a new nullable property leaves existing keys unchanged.
 			if (propertyValue != null) {
 				json.name(property.name());
 				try {
-					writeValue(propertyValue, depth + 1);
+					writeValue(propertyValue, depth + 1, property.type());
 				}
 				catch (Unkeyable ex) {
 					throw ex.at("." + property.name());
@@ -555,268 +627,13 @@ final class CanonicalValueWriter {
 		json.endObject();
 	}
 
-	/**
-	 * {@code {"@type":"prompt","messages":[...],"options":...}}.
-	 */
-	private void writePrompt(Prompt prompt, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("@type");
-		json.stringValue("prompt");
-		json.name("messages");
-		try {
-			writeList(prompt.getInstructions(), depth + 1);
-		}
-		catch (Unkeyable ex) {
-			throw ex.at(".messages");
-		}
-		json.name("options");
-		ChatOptions options = prompt.getOptions();
-		if (options != null) {
-			try {
-				writeOptions(options, ValueType.of(options.getClass()), depth + 1);
-			}
-			catch (Unkeyable ex) {
-				throw ex.at(".options");
-			}
-		}
-		else {
-			json.nullValue();
-		}
-		json.endObject();
-	}
-
-	/**
-	 * {@code {"media":[...],"responses":[...],"role":...,"text":...,"toolCalls":[...]}}, where the
-	 * lists appear only when not empty and a missing text is written as {@code ""}. Metadata never
-	 * reaches the model, so it is left out.
-	 */
-	private void writeMessage(Message message, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		if (message instanceof MediaContent content) {
-			List<Media> media = content.getMedia();
-			if (media != null && !media.isEmpty()) {
-				json.name("media");
-				try {
-					writeList(media, depth + 1);
-				}
-				catch (Unkeyable ex) {
-					throw ex.at(".media");
-				}
-			}
-		}
-		if (message instanceof ToolResponseMessage toolResponses && !toolResponses.getResponses().isEmpty()) {
-			json.name("responses");
-			json.beginArray();
-			for (ToolResponseMessage.ToolResponse response : toolResponses.getResponses()) {
-				json.beginObject();
-				json.name("id");
-				nullableString(response.id());
-				json.name("name");
-				nullableString(response.name());
-				json.name("responseData");
-				nullableString(response.responseData());
-				json.endObject();
-			}
-			json.endArray();
-		}
-		json.name("role");
-		json.stringValue(message.getMessageType().getValue());
-		json.name("text");
-		String text = message.getText();
-		// Providers send an assistant turn with only tool calls as null or "" content alike.
-		json.stringValue((text != null) ? prompt(text) : "");
-		if (message instanceof AssistantMessage assistant && assistant.hasToolCalls()) {
-			json.name("toolCalls");
-			json.beginArray();
-			for (AssistantMessage.ToolCall call : assistant.getToolCalls()) {
-				json.beginObject();
-				json.name("arguments");
-				nullableString(call.arguments());
-				json.name("id");
-				nullableString(call.id());
-				json.name("name");
-				nullableString(call.name());
-				json.name("type");
-				nullableString(call.type());
-				json.endObject();
-			}
-			json.endArray();
-		}
-		json.endObject();
-	}
-
-	private void nullableString(@Nullable String value) {
+	void nullableString(@Nullable String value) {
 		if (value != null) {
 			this.json.stringValue(value);
 		}
 		else {
 			this.json.nullValue();
 		}
-	}
-
-	/**
-	 * {@code {"mime":...,"sha256":...}}: the content by its digest, so that an image does not have
-	 * to be hashed twice through the JSON escaper. The name is left out: by default it is random.
-	 */
-	private void writeMedia(Media media, int depth) {
-		enter(depth);
-		Object data = media.getData();
-		MessageDigest digest = newDigest();
-		if (data instanceof byte[] bytes) {
-			digest.update(bytes);
-		}
-		else if (data instanceof String text) {
-			digest.update(text.getBytes(StandardCharsets.UTF_8));
-		}
-		else if (data instanceof URL url) {
-			digest.update(url.toExternalForm().getBytes(StandardCharsets.UTF_8));
-		}
-		else {
-			throw new Unkeyable("is media data of an unknown kind; media must hold a byte[], a String or a URL",
-					data.getClass());
-		}
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("mime");
-		json.stringValue(ValueType.mimeType(media.getMimeType()));
-		json.name("sha256");
-		json.stringValue(hex(digest.digest()));
-		json.endObject();
-	}
-
-	/**
-	 * Every readable property but the {@linkplain ValueType#IGNORED_OPTIONS ignored} ones, in name
-	 * order. Null and empty values are left out, so that options from different builders that ask
-	 * for the same thing are the same.
-	 */
-	private void writeOptions(ChatOptions options, ValueType type, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		for (ValueType.Property property : type.properties()) {
-			Object value = property.read(options);
-			if (value == null || (value instanceof Collection<?> collection && collection.isEmpty())
-					|| (value instanceof Map<?, ?> map && map.isEmpty())) {
-				continue;
-			}
-			String name = property.name();
-			json.name(name);
-			try {
-				if (name.equals("toolCallbacks") && value instanceof Collection<?> callbacks) {
-					writeToolCallbacks(callbacks, depth + 1);
-				}
-				else if (name.equals("toolChoice") && !isCanonicalToolChoice(value)) {
-					throw new Unkeyable("cannot be a canonical tool choice; set the tool choice as a String "
-							+ "(\"auto\", \"none\", \"required\" or its JSON)", value.getClass());
-				}
-				else {
-					writeValue(value, depth + 1);
-				}
-			}
-			catch (Unkeyable ex) {
-				throw ex.at("." + name);
-			}
-		}
-		json.endObject();
-	}
-
-	// An SDK union type exposes only which variant it is as properties, not the tool it names:
-	// walking it would give two different choices the same key.
-	private static boolean isCanonicalToolChoice(Object value) {
-		Class<?> type = value.getClass();
-		return value instanceof CharSequence || value instanceof Map || value instanceof Enum || type.isRecord()
-				|| value instanceof JsonNode;
-	}
-
-	/**
-	 * Tool definitions sorted by name: the model sees a set of tools, whatever order they were
-	 * registered in.
-	 */
-	private void writeToolCallbacks(Collection<?> callbacks, int depth) {
-		enter(depth);
-		List<ToolDefinition> definitions = new ArrayList<>(callbacks.size());
-		for (Object callback : callbacks) {
-			if (callback instanceof ToolCallback toolCallback) {
-				definitions.add(toolCallback.getToolDefinition());
-			}
-			else {
-				throw new Unkeyable("is not a ToolCallback", (callback != null) ? callback.getClass() : Object.class);
-			}
-		}
-		definitions.sort(Comparator.comparing(ToolDefinition::name, Comparator.nullsFirst(Comparator.naturalOrder())));
-		this.json.beginArray();
-		for (ToolDefinition definition : definitions) {
-			writeToolDefinition(definition, depth + 1);
-		}
-		this.json.endArray();
-	}
-
-	/**
-	 * {@code {"description":...,"inputSchema":...,"name":...}}, with the input schema as canonical
-	 * JSON: generated schemas do not promise an order of their members.
-	 */
-	private void writeToolDefinition(ToolDefinition definition, int depth) {
-		enter(depth);
-		CanonicalJsonWriter json = this.json;
-		json.beginObject();
-		json.name("description");
-		nullableString(definition.description());
-		json.name("inputSchema");
-		String schema = definition.inputSchema();
-		if (schema != null) {
-			json.rawValue(canonicalSchema(schema));
-		}
-		else {
-			json.nullValue();
-		}
-		json.name("name");
-		nullableString(definition.name());
-		json.endObject();
-	}
-
-	private static byte[] canonicalSchema(String schema) {
-		byte[] canonical = SCHEMAS.get(schema);
-		if (canonical == null) {
-			canonical = renderSchema(schema);
-			if (SCHEMAS.size() >= MAX_SCHEMAS) {
-				SCHEMAS.clear();
-			}
-			SCHEMAS.put(schema, canonical);
-		}
-		return canonical;
-	}
-
-	private static byte[] renderSchema(String schema) {
-		CanonicalJsonWriter.ByteArraySink sink = new CanonicalJsonWriter.ByteArraySink();
-		CanonicalJsonWriter json = new CanonicalJsonWriter(sink);
-		CanonicalValueWriter writer = new CanonicalValueWriter(json, null);
-		JsonNode node;
-		try {
-			node = SCHEMA_MAPPER.readTree(schema);
-		}
-		catch (RuntimeException ex) {
-			node = null;
-		}
-		try {
-			if (node != null) {
-				writer.writeJson(node, 1);
-			}
-			else {
-				json.stringValue(schema);
-			}
-		}
-		catch (Unkeyable ex) {
-			// Deeper than any real schema: keep the text as it is, which is still a stable key.
-			sink = new CanonicalJsonWriter.ByteArraySink();
-			json = new CanonicalJsonWriter(sink);
-			json.stringValue(schema);
-		}
-		json.flush();
-		return sink.toByteArray();
 	}
 
 	static String hex(byte[] bytes) {

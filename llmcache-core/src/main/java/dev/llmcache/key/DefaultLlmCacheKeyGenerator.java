@@ -18,9 +18,11 @@ import org.springframework.util.Assert;
  *
  * <h2>Canonical form</h2>
  * A JSON text without insignificant whitespace, object members sorted by name:
- * <pre class="code">{"args":[...],"ns":"&lt;namespace&gt;","p":&lt;partition or null&gt;,"v":1}</pre>
- * where {@code v} is {@link CacheKey#FORMAT_VERSION} and {@code args} holds the argument values in
- * declaration order (parameter names are not part of it). Values are written as follows:
+ * <pre class="code">{"args":[...],"model":&lt;fingerprint or null&gt;,"ns":"&lt;namespace&gt;","p":&lt;partition or null&gt;,"v":2}</pre>
+ * where {@code v} is {@link CacheKey#FORMAT_VERSION}, {@code model} the fingerprint of the
+ * configured chat model(s) and {@code args} holds the argument values in declaration order
+ * (parameter names are not part of it). The contract these rules implement is
+ * {@code docs/keys.md}. Values are written as follows:
  * <ul>
  * <li>{@code null}, booleans; {@code Byte}, {@code Short}, {@code Integer}, {@code Long},
  * {@code AtomicInteger}, {@code AtomicLong}, {@code BigInteger} as integers;</li>
@@ -33,8 +35,15 @@ import org.springframework.util.Assert;
  * written as those strings; {@code BigDecimal} without trailing zeros, in plain notation. A number
  * therefore writes the same whatever its type;</li>
  * <li>{@code CharSequence} and {@code Character} as strings; an argument that is itself a
- * {@code CharSequence} is {@linkplain PromptNormalizer normalized} when the request asks for it.
+ * {@code CharSequence} is {@linkplain PromptNormalizer normalized} when the request asks for it,
+ * its dynamic tokens replaced by {@linkplain Placeholders placeholders} when it also strips them.
  * Strings inside other values (records, maps, lists) are data and are written as they are;</li>
+ * <li>where the declared type of a value (parameter, record component, bean property, element,
+ * map value) is not exactly its runtime class (an interface, {@code Object}, a sealed or abstract
+ * type, a type variable, a superclass): records and beans with {@code "@type":"<class name>"},
+ * enums as {@code {"@type":"<enum class>","name":...}}, {@code byte[]} as
+ * {@code {"@type":"bytes","base64":...}}; map keys and JSON member names starting with {@code @}
+ * get one more {@code @};</li>
  * <li>enums by {@code name()}; {@code UUID}, {@code java.time} values, {@code Date},
  * {@code Calendar}, {@code TimeZone}, {@code URI}, {@code URL}, {@code Locale} (BCP 47 tag),
  * {@code Currency}, {@code Charset} and {@code MimeType} as their standard text;</li>
@@ -43,19 +52,19 @@ import org.springframework.util.Assert;
  * objects whose keys are turned into strings the same way and sorted; {@code Optional} as its
  * value or {@code null}; Jackson {@code JsonNode} trees with sorted members;</li>
  * <li>records as an object of their components, other classes as an object of their readable
- * JavaBean properties (without {@code class}); null components and properties are left out, and
- * the class name is not written;</li>
+ * JavaBean properties (without {@code class}); null components and properties are left out;</li>
  * <li>a Spring AI {@code Prompt} as {@code {"@type":"prompt","messages":[...],"options":...}};
  * a {@code Message} as its role, its (normalized) text, a missing text being {@code ""}, its media
  * (MIME type and SHA-256 of the data or URL, not the randomly generated name), the tool calls of an {@code AssistantMessage} and the responses of a
  * {@code ToolResponseMessage}, without metadata, which never reaches the model;</li>
- * <li>{@code ChatOptions} (of any provider) as every readable property except transport,
- * credential and client runtime settings ({@code baseUrl}, {@code apiKey}, {@code credential},
- * {@code organizationId}, {@code timeout}, {@code maxRetries}, {@code proxy},
- * {@code customHeaders}, {@code httpHeaders}, {@code toolContext}, {@code streamOptions},
- * {@code microsoftDeploymentName}, {@code deploymentName}, {@code microsoftFoundryServiceVersion},
- * {@code microsoftFoundry}, {@code gitHubModels}, {@code internalToolExecutionEnabled}), null and
- * empty values left out; tool callbacks as their definitions (name, description, input schema as
+ * <li>{@code ChatOptions} (of any provider) as their class (in a {@code Prompt}) and every
+ * readable property except the transport-only ones ({@code apiKey}, {@code baseUrl},
+ * {@code credential}, {@code organizationId}, {@code timeout}, {@code maxRetries}, {@code proxy},
+ * {@code customHeaders}, {@code httpHeaders}, {@code streamOptions},
+ * {@code microsoftFoundryServiceVersion}, {@code store}, {@code metadata}, {@code promptCacheKey},
+ * {@code user}, {@code cacheOptions}, {@code keepAlive}), null and empty values left out; a
+ * non-empty {@code toolContext}, or an option value that cannot be made canonical, makes the call
+ * uncacheable ({@link UncacheableCallException}); tool callbacks as their definitions (name, description, input schema as
  * canonical JSON) sorted by name. A tool choice must be a String (or a map, record, enum or JSON
  * tree): the provider SDKs' own tool choice objects do not expose which tool they name.</li>
  * </ul>
@@ -101,35 +110,46 @@ public class DefaultLlmCacheKeyGenerator implements LlmCacheKeyGenerator {
 
 	@Override
 	public CacheKey generate(KeyRequest request) {
+		return generateWithPlaceholders(request).key();
+	}
+
+	@Override
+	public PlaceholderKey generateWithPlaceholders(KeyRequest request) {
 		Assert.notNull(request, "request must not be null");
 		KeyMemo memo = this.memo;
 		KeyMemo.Arguments arguments = (memo != null) ? memo.argumentsOf(request) : null;
 		if (arguments != null) {
-			CacheKey known = memo.get(arguments);
+			PlaceholderKey known = memo.get(arguments);
 			if (known != null) {
 				return known;
 			}
 		}
 		MessageDigest digest = CanonicalValueWriter.newDigest();
-		write(request, CanonicalJsonWriter.Sink.of(digest));
+		Placeholders.Collector tokens = strips(request) ? new Placeholders.Collector() : null;
+		write(request, CanonicalJsonWriter.Sink.of(digest), tokens);
 		CacheKey key = new CacheKey(request.namespace(), request.partition(), CanonicalValueWriter.hex(digest.digest()));
+		PlaceholderKey result = new PlaceholderKey(key, (tokens != null) ? tokens.placeholders() : Placeholders.NONE);
 		if (arguments != null) {
-			memo.put(arguments, key);
+			memo.put(arguments, result);
 		}
-		return key;
+		return result;
 	}
 
 	@Override
 	public String canonicalForm(KeyRequest request) {
 		Assert.notNull(request, "request must not be null");
 		CanonicalJsonWriter.ByteArraySink sink = new CanonicalJsonWriter.ByteArraySink();
-		write(request, sink);
+		write(request, sink, strips(request) ? new Placeholders.Collector() : null);
 		return new String(sink.toByteArray(), StandardCharsets.UTF_8);
 	}
 
-	private void write(KeyRequest request, CanonicalJsonWriter.Sink sink) {
+	private boolean strips(KeyRequest request) {
+		return request.normalize() && request.stripTokens() && this.normalizer.stripsTokens();
+	}
+
+	private void write(KeyRequest request, CanonicalJsonWriter.Sink sink, Placeholders.@Nullable Collector tokens) {
 		PromptNormalizer normalizer = request.normalize() ? this.normalizer : null;
-		new CanonicalValueWriter(new CanonicalJsonWriter(sink), normalizer).writeRequest(request);
+		new CanonicalValueWriter(new CanonicalJsonWriter(sink), normalizer, tokens).writeRequest(request);
 	}
 
 	/**

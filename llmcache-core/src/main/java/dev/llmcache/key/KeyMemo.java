@@ -44,8 +44,9 @@ final class KeyMemo {
 	static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
 
 	// Caffeine's node and hash-table slot per entry (measured, as for L1), the Arguments object
-	// (header, 3 references, flag and 2 ints) and the CacheKey object (header and 3 references).
-	private static final int ENTRY_BYTES = 80 + 40 + 24;
+	// (header, 5 references and 3 ints), the PlaceholderKey (header, 2 references) and the CacheKey
+	// (header and 3 references). Placeholders are rare: a flat 64 bytes when there are any.
+	private static final int ENTRY_BYTES = 80 + 48 + 24 + 24;
 
 	// A String object: header, hash, coder, flag, array reference.
 	private static final int STRING_BYTES = 24;
@@ -55,14 +56,15 @@ final class KeyMemo {
 
 	private static final Object UNREMEMBERED = new Object();
 
-	private final Cache<Arguments, CacheKey> keys;
+	private final Cache<Arguments, PlaceholderKey> keys;
 
 	KeyMemo(long maxBytes) {
 		this.keys = Caffeine.newBuilder()
 			.maximumWeight(maxBytes)
 			// The namespace is the operation's own string, shared by all its keys.
-			.weigher((Arguments arguments, CacheKey key) -> arguments.weight + stringBytes(key.hash())
-					+ ((key.partition() != null) ? stringBytes(key.partition()) : 0))
+			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight + stringBytes(key.key().hash())
+					+ ((key.key().partition() != null) ? stringBytes(key.key().partition()) : 0)
+					+ ((key.placeholders() != Placeholders.NONE) ? 64 : 0))
 			// Maintenance on the calling thread: handing it to the common pool costs a thread
 			// wake-up, which is more than the lookup this memo exists to make cheap.
 			.executor(Runnable::run)
@@ -84,14 +86,15 @@ final class KeyMemo {
 			values[i] = value;
 			weight += weightOf(value);
 		}
-		return new Arguments(request.namespace(), request.partition(), request.normalize(), values, weight);
+		int flags = (request.normalize() ? 1 : 0) | (request.stripTokens() ? 2 : 0);
+		return new Arguments(request.namespace(), request.partition(), request.model(), flags, values, weight);
 	}
 
-	@Nullable CacheKey get(Arguments arguments) {
+	@Nullable PlaceholderKey get(Arguments arguments) {
 		return this.keys.getIfPresent(arguments);
 	}
 
-	void put(Arguments arguments, CacheKey key) {
+	void put(Arguments arguments, PlaceholderKey key) {
 		this.keys.put(arguments, key);
 	}
 
@@ -194,14 +197,16 @@ final class KeyMemo {
 		return (ARRAY_BYTES + contentBytes + 7) & ~7;
 	}
 
-	/** The raw form of a request: its namespace, partition, normalization flag and argument values. */
+	/** The raw form of a request: its namespace, partition, model, flags and argument values. */
 	static final class Arguments {
 
 		private final String namespace;
 
 		private final @Nullable String partition;
 
-		private final boolean normalize;
+		private final @Nullable String model;
+
+		private final int flags;
 
 		private final Object[] values;
 
@@ -209,21 +214,24 @@ final class KeyMemo {
 
 		private final int hashCode;
 
-		Arguments(String namespace, @Nullable String partition, boolean normalize, Object[] values, int weight) {
+		Arguments(String namespace, @Nullable String partition, @Nullable String model, int flags, Object[] values,
+				int weight) {
 			this.namespace = namespace;
 			this.partition = partition;
-			this.normalize = normalize;
+			this.model = model;
+			this.flags = flags;
 			this.values = values;
 			this.weight = weight;
-			this.hashCode = (31 * (31 * namespace.hashCode() + Objects.hashCode(partition)) + Arrays.hashCode(values))
-					* 2 + (normalize ? 1 : 0);
+			this.hashCode = ((31 * (31 * namespace.hashCode() + Objects.hashCode(partition)) + Arrays.hashCode(values))
+					* 31 + Objects.hashCode(model)) * 4 + flags;
 		}
 
 		@Override
 		public boolean equals(@Nullable Object other) {
 			return this == other || (other instanceof Arguments that && this.hashCode == that.hashCode
-					&& this.normalize == that.normalize && Arrays.equals(this.values, that.values)
-					&& this.namespace.equals(that.namespace) && Objects.equals(this.partition, that.partition));
+					&& this.flags == that.flags && Arrays.equals(this.values, that.values)
+					&& this.namespace.equals(that.namespace) && Objects.equals(this.partition, that.partition)
+					&& Objects.equals(this.model, that.model));
 		}
 
 		@Override

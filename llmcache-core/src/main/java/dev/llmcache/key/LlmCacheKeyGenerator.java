@@ -23,6 +23,15 @@ public interface LlmCacheKeyGenerator {
 	CacheKey generate(KeyRequest request);
 
 	/**
+	 * The key and, for a request that {@linkplain KeyRequest#stripTokens() strips tokens}, the
+	 * caller's tokens behind the key's placeholders. The default strips nothing.
+	 * @throws KeyGenerationException if an argument cannot be made canonical
+	 */
+	default PlaceholderKey generateWithPlaceholders(KeyRequest request) {
+		return new PlaceholderKey(generate(request), Placeholders.NONE);
+	}
+
+	/**
 	 * The canonical text the key hash is computed over, to explain a key or to test a generator.
 	 * @throws KeyGenerationException if an argument cannot be made canonical
 	 */

@@ -13,22 +13,32 @@ import org.springframework.util.Assert;
 
 /**
  * Rewrites prompt text so that requests which differ only in ways that cannot change the answer
- * share a cache key.
+ * share a cache key, and never more (see {@code docs/keys.md}).
  *
- * <p>{@link #normalize(String)} applies, in this order:
+ * <p>{@link #normalize(String)} folds, and only folds:
  * <ol>
  * <li>Unicode normalization form C, so that a composed and a decomposed "é" are the same text;</li>
- * <li>removal of dynamic tokens: UUIDs, ISO-8601 date-times, and any user {@linkplain Builder#pattern
- * patterns};</li>
- * <li>whitespace collapsing: every run of whitespace (including no-break spaces and line breaks)
- * becomes one space, and leading and trailing whitespace is dropped.</li>
+ * <li>line-ending style: {@code \r\n}, {@code \r}, U+0085, U+2028 and U+2029 become {@code \n};</li>
+ * <li>trailing spaces and tabs at the end of every line, and blank lines before the first and after
+ * the last non-blank line;</li>
+ * <li>runs of horizontal whitespace (spaces, tabs, no-break spaces) inside a <em>prose</em> line,
+ * which become one space. A prose line is one that does not start with whitespace and is not
+ * inside a fenced code block ({@code ```} or {@code ~~~}); a text of one line is prose, its
+ * leading whitespace dropped, since it is indented relative to nothing.</li>
  * </ol>
- * A removed token leaves the whitespace around it, which step 3 then collapses, so
- * {@code "id 123e4567-e89b-12d3-a456-426614174000 now"} becomes {@code "id now"}.
+ * Line breaks, blank lines between lines, leading indentation and everything inside fenced or
+ * indented code are kept: Python that differs only in indentation, or a Markdown table and the
+ * same cells on one line, are different requests.
  *
- * <p>Only full date-time stamps are removed ({@code 2024-05-01T10:15:30Z},
+ * <p>Dynamic tokens (UUIDs, ISO-8601 date-times, the builder's patterns) are kept by
+ * {@link #normalize(String)}. {@link #normalize(String, Placeholders.Collector)} replaces each
+ * distinct one by a numbered placeholder ({@code ⟦1⟧}, {@code ⟦2⟧}...) and records it, for callers
+ * that opted in (see {@link Placeholders}). A literal {@code ⟦} in such text is escaped as
+ * {@code ⟦⟧}, so no text can pass for a placeholder.
+ *
+ * <p>Only full date-time stamps are tokens ({@code 2024-05-01T10:15:30Z},
  * {@code 2024-05-01T10:15:30.123+02:00}, {@code 2024-05-01T10:15}); a bare date such as
- * {@code 2024-05-01} is kept, because "what happened on 2020-01-01" asks something else than
+ * {@code 2024-05-01} is not, because "what happened on 2020-01-01" asks something else than
  * "what happened on 2021-01-01".
  *
  * <p>Immutable and thread-safe; the {@link Builder} is not.
@@ -67,7 +77,8 @@ public final class PromptNormalizer {
 	}
 
 	/**
-	 * NFC, UUIDs and ISO-8601 date-times removed, whitespace collapsed and trimmed.
+	 * Folding as described above; UUIDs and ISO-8601 date-times are the tokens stripped for
+	 * callers that opt in.
 	 */
 	public static PromptNormalizer defaults() {
 		return DEFAULTS;
@@ -85,23 +96,79 @@ public final class PromptNormalizer {
 	}
 
 	/**
+	 * Folds what cannot change an answer; dynamic tokens are kept.
 	 * @param text the text to normalize, never null
 	 * @return the normalized text; the argument itself when nothing had to change
 	 */
 	public String normalize(String text) {
+		return normalize(text, null);
+	}
+
+	/**
+	 * Folds what cannot change an answer and, when {@code tokens} is given, replaces each dynamic
+	 * token by its numbered placeholder, recording it in {@code tokens}.
+	 * @param text the text to normalize, never null
+	 * @param tokens where stripped tokens are numbered, shared by all texts of one request; null
+	 * to keep tokens
+	 * @return the normalized text; the argument itself when nothing had to change
+	 */
+	public String normalize(String text, Placeholders.@Nullable Collector tokens) {
 		Assert.notNull(text, "text must not be null");
 		if (!this.enabled) {
 			return text;
 		}
 		String result = (isBelowCombiningMarks(text) || Normalizer.isNormalized(text, Normalizer.Form.NFC)) ? text
 				: Normalizer.normalize(text, Normalizer.Form.NFC);
-		if (this.combined != null && (!this.builtInOnly || mayHoldBuiltInToken(result))) {
-			result = removeAll(this.combined, result);
+		if (tokens != null) {
+			result = strip(result, tokens);
+		}
+		return fold(result);
+	}
+
+	/** Whether {@link #normalize(String, Placeholders.Collector)} has any token to strip. */
+	public boolean stripsTokens() {
+		return this.enabled && (this.combined != null || !this.separate.isEmpty());
+	}
+
+	private String strip(String text, Placeholders.Collector tokens) {
+		boolean anyToken = this.combined != null && (!this.builtInOnly || mayHoldBuiltInToken(text));
+		if (!anyToken && this.separate.isEmpty()) {
+			return Placeholders.escape(text);
+		}
+		// One pass over the alternation, then each pattern with back references: every match is
+		// found in the text as given, before any placeholder replaced part of it.
+		List<int[]> matches = new ArrayList<>();
+		if (anyToken) {
+			collect(this.combined, text, matches);
 		}
 		for (Pattern pattern : this.separate) {
-			result = removeAll(pattern, result);
+			collect(pattern, text, matches);
 		}
-		return collapseWhitespace(result);
+		if (matches.isEmpty()) {
+			return Placeholders.escape(text);
+		}
+		matches.sort((a, b) -> (a[0] != b[0]) ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
+		StringBuilder result = new StringBuilder(text.length() + 8);
+		int last = 0;
+		for (int[] match : matches) {
+			if (match[0] < last) {
+				continue;
+			}
+			Placeholders.escapeInto(text, last, match[0], result);
+			tokens.placeholder(text.substring(match[0], match[1]), result);
+			last = match[1];
+		}
+		Placeholders.escapeInto(text, last, text.length(), result);
+		return result.toString();
+	}
+
+	private static void collect(Pattern pattern, String text, List<int[]> matches) {
+		Matcher matcher = pattern.matcher(text);
+		while (matcher.find()) {
+			if (matcher.end() > matcher.start()) {
+				matches.add(new int[] { matcher.start(), matcher.end() });
+			}
+		}
 	}
 
 	// Nothing below U+0300 composes with what precedes it or decomposes under NFC (the bound ICU
@@ -118,8 +185,7 @@ public final class PromptNormalizer {
 	/**
 	 * Whether a '-' follows four or more hexadecimal digits somewhere: true of any text holding a
 	 * UUID or an ISO-8601 date-time. The regex tries its alternatives at every position, which for
-	 * a 1 KB prompt costs tens of microseconds; this scan costs about a microsecond, and a hyphen in
-	 * a word ("follow-up") no longer sends the whole text through the regex.
+	 * a 1 KB prompt costs tens of microseconds; this scan costs about a microsecond.
 	 */
 	private static boolean mayHoldBuiltInToken(String text) {
 		int hexRun = 0;
@@ -141,33 +207,147 @@ public final class PromptNormalizer {
 		return false;
 	}
 
-	private static String removeAll(Pattern pattern, String text) {
-		Matcher matcher = pattern.matcher(text);
-		if (!matcher.find()) {
+	/**
+	 * Line endings to {@code \n}, trailing whitespace of lines and blank lines at both ends
+	 * dropped, runs of whitespace inside prose lines to one space; code and indentation kept.
+	 */
+	static String fold(String text) {
+		if (isFolded(text)) {
 			return text;
 		}
+		List<String> lines = splitLines(text);
+		// One line has no indentation relative to anything: it is prose, whatever it starts with.
+		boolean oneLine = lines.stream().filter(line -> !stripTrailing(line).isEmpty()).count() == 1;
 		StringBuilder result = new StringBuilder(text.length());
-		int last = 0;
-		do {
-			result.append(text, last, matcher.start());
-			last = matcher.end();
+		char fence = 0;
+		int fenceLength = 0;
+		int pendingBlankLines = 0;
+		boolean started = false;
+		for (String raw : lines) {
+			String line = stripTrailing(raw);
+			int marker = fenceMarker(line);
+			boolean verbatim;
+			if (fence != 0) {
+				verbatim = true;
+				if (marker > 0 && line.trim().charAt(0) == fence && marker >= fenceLength
+						&& line.trim().length() == marker) {
+					fence = 0;
+				}
+			}
+			else if (marker > 0) {
+				verbatim = true;
+				fence = line.trim().charAt(0);
+				fenceLength = marker;
+			}
+			else {
+				verbatim = !oneLine && !line.isEmpty() && isHorizontalSpace(line.charAt(0));
+			}
+			if (line.isEmpty()) {
+				pendingBlankLines++;
+				continue;
+			}
+			if (started) {
+				result.append('\n');
+				for (int i = 0; i < pendingBlankLines; i++) {
+					result.append('\n');
+				}
+			}
+			pendingBlankLines = 0;
+			started = true;
+			if (verbatim) {
+				result.append(line);
+			}
+			else {
+				collapseInto(line, result);
+			}
 		}
-		while (matcher.find());
-		result.append(text, last, text.length());
 		return result.toString();
 	}
 
-	static String collapseWhitespace(String text) {
+	/**
+	 * True of text that {@link #fold(String)} would return unchanged and that needs no line
+	 * handling: one line, no whitespace at either end, single plain spaces only. Most prompts.
+	 */
+	private static boolean isFolded(String text) {
 		int length = text.length();
-		if (!needsCollapsing(text, length)) {
-			return text;
+		if (length == 0) {
+			return true;
 		}
-		StringBuilder result = new StringBuilder(length);
-		boolean pendingSpace = false;
+		if (isWhitespace(text.charAt(0)) || isWhitespace(text.charAt(length - 1))) {
+			return false;
+		}
+		boolean previousSpace = false;
+		for (int i = 1; i < length - 1; i++) {
+			char c = text.charAt(i);
+			if (c == ' ') {
+				if (previousSpace) {
+					return false;
+				}
+				previousSpace = true;
+			}
+			else if (isWhitespace(c)) {
+				return false;
+			}
+			else {
+				previousSpace = false;
+			}
+		}
+		return true;
+	}
+
+	private static List<String> splitLines(String text) {
+		List<String> lines = new ArrayList<>();
+		int start = 0;
+		int length = text.length();
 		for (int i = 0; i < length; i++) {
 			char c = text.charAt(i);
-			if (isWhitespace(c)) {
-				pendingSpace = result.length() > 0;
+			if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+				lines.add(text.substring(start, i));
+				if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+					i++;
+				}
+				start = i + 1;
+			}
+		}
+		lines.add(text.substring(start));
+		return lines;
+	}
+
+	private static String stripTrailing(String line) {
+		int end = line.length();
+		while (end > 0 && isHorizontalSpace(line.charAt(end - 1))) {
+			end--;
+		}
+		return (end == line.length()) ? line : line.substring(0, end);
+	}
+
+	/** The length of the fence marker a line opens or closes with (three or more), else 0. */
+	private static int fenceMarker(String line) {
+		int i = 0;
+		while (i < line.length() && i < 3 && line.charAt(i) == ' ') {
+			i++;
+		}
+		if (i >= line.length()) {
+			return 0;
+		}
+		char c = line.charAt(i);
+		if (c != '`' && c != '~') {
+			return 0;
+		}
+		int run = 0;
+		while (i + run < line.length() && line.charAt(i + run) == c) {
+			run++;
+		}
+		return (run >= 3) ? run : 0;
+	}
+
+	private static void collapseInto(String line, StringBuilder result) {
+		boolean pendingSpace = false;
+		int lineStart = result.length();
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (isHorizontalSpace(c)) {
+				pendingSpace = result.length() > lineStart;
 			}
 			else {
 				if (pendingSpace) {
@@ -177,41 +357,19 @@ public final class PromptNormalizer {
 				result.append(c);
 			}
 		}
-		return result.toString();
-	}
-
-	private static boolean needsCollapsing(String text, int length) {
-		if (length == 0) {
-			return false;
-		}
-		if (isWhitespace(text.charAt(0)) || isWhitespace(text.charAt(length - 1))) {
-			return true;
-		}
-		boolean previousSpace = false;
-		for (int i = 1; i < length - 1; i++) {
-			char c = text.charAt(i);
-			if (c == ' ') {
-				if (previousSpace) {
-					return true;
-				}
-				previousSpace = true;
-			}
-			else if (isWhitespace(c)) {
-				return true;
-			}
-			else {
-				previousSpace = false;
-			}
-		}
-		return false;
 	}
 
 	private static boolean isWhitespace(char c) {
+		return c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029' || isHorizontalSpace(c);
+	}
+
+	private static boolean isHorizontalSpace(char c) {
 		if (c <= ' ') {
-			return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001C' && c <= '\u001F');
+			return c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || (c >= '\u001C' && c <= '\u001F');
 		}
 		// Character.isWhitespace leaves out the no-break spaces, which pasted text is full of.
-		return c >= '\u0085' && (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085');
+		return c >= '\u0085' && c != '\u2028' && c != '\u2029'
+				&& (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085');
 	}
 
 	@Override
@@ -224,7 +382,7 @@ public final class PromptNormalizer {
 			patterns.add(this.combined.pattern());
 		}
 		this.separate.forEach(pattern -> patterns.add(pattern.pattern()));
-		return "PromptNormalizer[nfc, whitespace, remove=" + patterns + "]";
+		return "PromptNormalizer[nfc, lines, prose spacing, tokens=" + patterns + "]";
 	}
 
 	/**
@@ -242,7 +400,7 @@ public final class PromptNormalizer {
 		}
 
 		/**
-		 * Whether UUIDs ({@code 123e4567-e89b-12d3-a456-426614174000}, any case) are removed.
+		 * Whether UUIDs ({@code 123e4567-e89b-12d3-a456-426614174000}, any case) are tokens.
 		 * Default {@code true}.
 		 */
 		public Builder stripUuids(boolean stripUuids) {
@@ -251,7 +409,7 @@ public final class PromptNormalizer {
 		}
 
 		/**
-		 * Whether ISO-8601 date-times with at least hours and minutes are removed, with or without
+		 * Whether ISO-8601 date-times with at least hours and minutes are tokens, with or without
 		 * seconds, fraction, offset and zone ({@code 2024-05-01T10:15:30.5+02:00[Europe/Paris]}).
 		 * Bare dates are kept. Default {@code true}.
 		 */
@@ -261,7 +419,7 @@ public final class PromptNormalizer {
 		}
 
 		/**
-		 * Adds a regular expression ({@link Pattern} syntax) whose matches are removed.
+		 * Adds a regular expression ({@link Pattern} syntax) whose matches are tokens.
 		 * @throws IllegalArgumentException if the expression does not compile
 		 */
 		public Builder pattern(String regex) {

@@ -27,6 +27,8 @@ final class Unkeyable extends RuntimeException {
 
 	private final Deque<String> path = new ArrayDeque<>();
 
+	private boolean uncacheable;
+
 	/**
 	 * @param what completes "type X ...", for example "has no readable properties"
 	 * @param type the offending type, or null when the problem is not one type
@@ -42,6 +44,37 @@ final class Unkeyable extends RuntimeException {
 	}
 
 	/**
+	 * A value that can be keyed by nothing but the application's own statement of what the
+	 * answer depends on: the call bypasses the cache unless the method has a {@code key}.
+	 */
+	static Unkeyable uncacheable(String what) {
+		Unkeyable unkeyable = new Unkeyable(what, null);
+		unkeyable.uncacheable = true;
+		return unkeyable;
+	}
+
+	/**
+	 * This problem, met inside the value of a chat option: the call is valid, but its option
+	 * cannot be keyed, so it is uncacheable rather than a mistake of the method.
+	 */
+	Unkeyable asUncacheableOption(String option) {
+		if (this.uncacheable) {
+			return this;
+		}
+		StringBuilder what = new StringBuilder("the chat option ").append(option).append(" cannot be made canonical (");
+		if (this.typeName != null) {
+			what.append("type ").append(this.typeName);
+			if (!this.path.isEmpty()) {
+				what.append(" at ");
+				this.path.forEach(what::append);
+			}
+			what.append(' ');
+		}
+		what.append(this.what).append(')');
+		return uncacheable(what.toString());
+	}
+
+	/**
 	 * Prepends a path segment, such as {@code .body} or {@code [2]}.
 	 */
 	Unkeyable at(String segment) {
@@ -50,6 +83,17 @@ final class Unkeyable extends RuntimeException {
 	}
 
 	KeyGenerationException toException(Method method, String parameter) {
+		if (this.uncacheable) {
+			StringBuilder message = new StringBuilder("Cannot build an llmcache key for ").append(describe(method))
+				.append(": at ")
+				.append(parameter);
+			this.path.forEach(message::append);
+			message.append(", ")
+				.append(this.what)
+				.append("; such calls bypass the cache. Set @LlmCached(key = ...) to state what the answer "
+						+ "depends on, and they are cached under that key");
+			return new UncacheableCallException(message.toString());
+		}
 		StringBuilder message = new StringBuilder("Cannot build an llmcache key for parameter '").append(parameter)
 			.append("' of ")
 			.append(describe(method))

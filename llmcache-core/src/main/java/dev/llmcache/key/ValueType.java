@@ -83,14 +83,19 @@ import org.springframework.util.ReflectionUtils;
 final class ValueType {
 
 	/**
-	 * ChatOptions properties that configure the transport, credentials or client-side runtime,
-	 * never what the model answers, so they must not split the cache: a rotated API key or a new
-	 * base URL keeps every entry valid.
+	 * ChatOptions properties that configure how a request travels (transport, credentials, client
+	 * retries, provider-side storage and caching hints), never what the model answers, so they must
+	 * not split the cache: a rotated API key or a new base URL keeps every entry valid. Every other
+	 * property of every provider's options is keyed; {@code docs/keys.md} lists these with reasons,
+	 * and a test fails when an options class on the class path has a property that is neither.
 	 */
-	static final Set<String> IGNORED_OPTIONS = Set.of("baseUrl", "apiKey", "credential", "organizationId", "timeout",
-			"maxRetries", "proxy", "customHeaders", "httpHeaders", "toolContext", "streamOptions",
-			"microsoftDeploymentName", "deploymentName", "microsoftFoundryServiceVersion", "microsoftFoundry",
-			"gitHubModels", "internalToolExecutionEnabled");
+	static final Set<String> TRANSPORT_ONLY_OPTIONS = Set.of("apiKey", "baseUrl", "credential", "organizationId",
+			"timeout", "maxRetries", "proxy", "customHeaders", "httpHeaders", "streamOptions",
+			"microsoftFoundryServiceVersion", "store", "metadata", "promptCacheKey", "user", "cacheOptions",
+			"keepAlive");
+
+	/** The option whose values reach tools, not the model: a call that sets one is uncacheable. */
+	static final String TOOL_CONTEXT = "toolContext";
 
 	private static final ClassValue<ValueType> TYPES = new ClassValue<>() {
 		@Override
@@ -378,7 +383,9 @@ final class ValueType {
 	}
 
 	private static List<Property> optionProperties(Class<?> type) {
-		return beanProperties(type).stream().filter(property -> !IGNORED_OPTIONS.contains(property.name())).toList();
+		return beanProperties(type).stream()
+			.filter(property -> !TRANSPORT_ONLY_OPTIONS.contains(property.name()))
+			.toList();
 	}
 
 	private static Method accessible(Method method, Class<?> type) {
@@ -411,16 +418,24 @@ final class ValueType {
 
 		private final Method reader;
 
+		private final java.lang.reflect.Type type;
+
 		private final @Nullable Function<Object, Object> getter;
 
 		Property(String name, Method reader) {
 			this.name = name;
 			this.reader = reader;
+			this.type = reader.getGenericReturnType();
 			this.getter = getter(reader);
 		}
 
 		String name() {
 			return this.name;
+		}
+
+		/** The declared type of the property, which decides whether its value's class is written. */
+		java.lang.reflect.Type type() {
+			return this.type;
 		}
 
 		Method reader() {

@@ -90,7 +90,7 @@ public final class DefaultSemanticTier implements SemanticTier {
 				this.index.recordHit(candidate.bucket(), candidate.hash());
 				return new Match(lookup.value(), neighbor.similarity());
 			}
-			if (this.cache.redis() == null || lookup.l2Generation() >= 0) {
+			if (lookup.isConclusive()) {
 				// Redis answered (or there is none) and the entry is gone: evicted, expired or cleared.
 				this.index.remove(candidate.bucket(), candidate.hash());
 			}

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.llmcache.codec.StreamPayloadCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -104,6 +105,8 @@ public final class RedisSemanticStream implements DisposableBean {
 		this(connectionFactory, streamKey, index, maxLength, pollInterval, Long.MAX_VALUE);
 	}
 
+	private volatile StreamPayloadCodec codec = StreamPayloadCodec.PLAIN;
+
 	/**
 	 * @param streamKey the stream, such as {@code llmcache:semantic}
 	 * @param maxLength about how many entries the stream keeps
@@ -123,6 +126,17 @@ public final class RedisSemanticStream implements DisposableBean {
 		this.pollInterval = pollInterval;
 		this.replayLimit = replayLimit;
 	}
+
+	/**
+	 * How entry fields are written and read back; with encryption on, the text, vector and
+	 * partition ({@link #PROMPT_DERIVED_FIELDS}) are sealed. Set before {@link #start()}.
+	 */
+	public void setPayloadCodec(StreamPayloadCodec codec) {
+		this.codec = codec;
+	}
+
+	/** The fields of an entry derived from a prompt: partition, text, vector. */
+	public static final java.util.Set<String> PROMPT_DERIVED_FIELDS = java.util.Set.of("p", "t", "v");
 
 	/** Replay the newest entries of the stream, then follow it. */
 	public synchronized void start() {
@@ -160,11 +174,19 @@ public final class RedisSemanticStream implements DisposableBean {
 		fields.put("t", entry.text());
 		fields.put("x", Long.toString(entry.expiresAt()));
 		fields.put("v", encode(entry.vector()));
+		Map<String, String> written;
+		try {
+			written = this.codec.encode(fields);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("llmcache: encoding a semantic entry failed; other instances will not find it", ex);
+			return;
+		}
 		try {
 			this.publisher.execute(() -> {
 				try {
 					this.redis.opsForStream()
-						.add(MapRecord.create(this.streamKey, fields),
+						.add(MapRecord.create(this.streamKey, written),
 								XAddOptions.maxlen(this.maxLength).approximateTrimming(true));
 				}
 				catch (RuntimeException ex) {
@@ -263,18 +285,18 @@ public final class RedisSemanticStream implements DisposableBean {
 		}
 	}
 
-	private boolean apply(RecordId id, Map<?, ?> fields, long now, boolean includeOwn, boolean older) {
+	private boolean apply(RecordId id, Map<?, ?> raw, long now, boolean includeOwn, boolean older) {
 		try {
-			if (!includeOwn && this.instanceId.equals(fields.get("i"))) {
+			if (!includeOwn && this.instanceId.equals(raw.get("i"))) {
 				return false;
 			}
-			long expiresAt = Long.parseLong((String) fields.get("x"));
+			Map<String, String> fields = this.codec.decode(strings(raw));
+			long expiresAt = Long.parseLong(fields.get("x"));
 			if (expiresAt <= now) {
 				return false;
 			}
-			IndexedRequest entry = new IndexedRequest((String) fields.get("b"), (String) fields.get("ns"),
-					(String) fields.get("p"), (String) fields.get("h"), (String) fields.get("t"),
-					decode((String) fields.get("v")), expiresAt);
+			IndexedRequest entry = new IndexedRequest(fields.get("b"), fields.get("ns"), fields.get("p"), fields.get("h"),
+					fields.get("t"), decode(fields.get("v")), expiresAt);
 			if (older) {
 				this.index.addOlder(entry);
 			}
@@ -287,6 +309,12 @@ public final class RedisSemanticStream implements DisposableBean {
 			logger.debug("llmcache: ignoring an unreadable semantic stream entry " + id, ex);
 			return false;
 		}
+	}
+
+	private static Map<String, String> strings(Map<?, ?> raw) {
+		Map<String, String> fields = new HashMap<>();
+		raw.forEach((name, value) -> fields.put(String.valueOf(name), (value != null) ? value.toString() : null));
+		return fields;
 	}
 
 	static String encode(float[] vector) {

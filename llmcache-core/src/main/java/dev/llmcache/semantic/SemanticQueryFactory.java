@@ -110,8 +110,10 @@ public final class SemanticQueryFactory {
 			}
 			List<KeyArgument> rest = new ArrayList<>(arguments);
 			rest.set(i, new KeyArgument(arguments.get(i).name(), replaced));
+			// The model is part of the bucket: entries shared through the stream by an instance
+			// configured with another model must never answer this one.
 			String bucket = this.keyGenerator.generate(new KeyRequest(request.namespace(), request.partition(),
-					request.normalize(), request.method(), rest)).hash();
+					request.normalize(), false, request.model(), request.method(), rest)).hash();
 			String compared = request.normalize() ? this.normalizer.normalize(text) : text;
 			return new SemanticQuery(bucket, compared, (threshold >= 0) ? threshold : this.threshold,
 					(candidates >= 1) ? candidates : this.candidates);

@@ -20,9 +20,12 @@ import org.jspecify.annotations.Nullable;
  * again, it is among the first evicted), and in a sweep at most once a minute on the thread of a
  * store, which already waited for the model.
  *
+ * <p>As a {@link Tier}: keeps no generation (a clear removes the namespace's entries), and checks
+ * a store's token inside the same atomic map operation as its write.
+ *
  * <p>Thread-safe.
  */
-public final class LocalTier {
+public final class LocalTier implements Tier {
 
 	private static final long SWEEP_INTERVAL_MILLIS = 60_000;
 
@@ -44,6 +47,54 @@ public final class LocalTier {
 			.build();
 	}
 
+	@Override
+	public String name() {
+		return "l1";
+	}
+
+	@Override
+	public boolean isShared() {
+		return false;
+	}
+
+	@Override
+	public Read lookup(CacheKey key) {
+		return Read.of(get(key));
+	}
+
+	@Override
+	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
+		long now = System.currentTimeMillis();
+		if (entry.isExpired(now)) {
+			return false;
+		}
+		boolean[] stored = new boolean[1];
+		// Checked inside the entry's atomic section: an eviction stamps first, then removes under
+		// the same lock, so this write either precedes that removal or sees the stamp.
+		this.cache.asMap().compute(key, (k, old) -> {
+			stored[0] = token.isCurrent();
+			return stored[0] ? entry : old;
+		});
+		if (stored[0] && !token.isCurrent()) {
+			// A namespace clear stamped meanwhile, and its sweep may have passed this key already.
+			this.cache.asMap().remove(key, entry);
+			return false;
+		}
+		sweepIfDue(now);
+		return stored[0];
+	}
+
+	@Override
+	public void evict(CacheKey key) {
+		invalidate(key);
+	}
+
+	@Override
+	public void clear(String namespace) {
+		invalidateNamespace(namespace);
+	}
+
+	/** The entry held for a key, or null; an expired entry is removed and not returned. */
 	public @Nullable CachedValue get(CacheKey key) {
 		CachedValue value = this.cache.getIfPresent(key);
 		// Caffeine expires lazily on its own clock; the wall clock decides, as it does across instances.
@@ -54,11 +105,16 @@ public final class LocalTier {
 		return value;
 	}
 
+	/** Put an entry without a token: for tools and tests that fill L1 directly. */
 	public void put(CacheKey key, CachedValue value) {
 		long now = System.currentTimeMillis();
 		if (!value.isExpired(now)) {
 			this.cache.put(key, value);
 		}
+		sweepIfDue(now);
+	}
+
+	private void sweepIfDue(long now) {
 		long sweepAt = this.nextSweepAt.get();
 		if (now >= sweepAt && this.nextSweepAt.compareAndSet(sweepAt, now + SWEEP_INTERVAL_MILLIS)) {
 			removeExpired(now);

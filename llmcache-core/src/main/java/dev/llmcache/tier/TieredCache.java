@@ -1,39 +1,48 @@
 package dev.llmcache.tier;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.LlmCacheSerializer;
 import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.codec.UndecodableEntryException;
 import dev.llmcache.codec.ValueType;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The exact-match tiers in order: L1 (in-process), then L2 (Redis). An L2 hit back-fills L1 with
- * the entry's remaining lifetime; a store writes both.
+ * The exact-match tiers, asked in order (typically L1 in this JVM, then L2 in Redis). A hit on a
+ * shared tier back-fills the tiers before it with the entry's remaining lifetime; a store writes
+ * every tier; an eviction or clear reaches every tier and, through the
+ * {@link InvalidationBroadcaster}, the local tiers of every other instance.
  *
- * <p>Either tier may be absent. A namespace clear or an eviction that races with a call in flight
- * wins: the value that call produces is not stored under the old generation. Thread-safe.
+ * <p>The consistency rules live here, once for every tier: a call takes a {@link StoreToken} when
+ * it begins ({@link #begin}, or implicitly with {@link #get}); its store is refused when an
+ * eviction of its key or a clear of its namespace happened in this JVM after that; the entry is
+ * tagged with the namespace generation the shared tier reported at lookup, and is not written to a
+ * shared tier that did not answer then. Values are encoded and decoded here, once.
+ *
+ * <p>Any tier may be absent: with no tier at all every call misses. Thread-safe.
  */
 public final class TieredCache {
 
 	private static final Log logger = LogFactory.getLog(TieredCache.class);
 
-	private final @Nullable LocalTier local;
-
-	private final @Nullable RedisTier redis;
+	private final List<Tier> tiers;
 
 	private final LlmCacheSerializer serializer;
 
 	private final double ttlJitter;
 
-	private final ConcurrentHashMap<String, Long> localGenerations = new ConcurrentHashMap<>();
+	private final LocalInvalidations invalidations = new LocalInvalidations();
+
+	private final @Nullable DistributedFlight flight;
 
 	private volatile InvalidationBroadcaster broadcaster = InvalidationBroadcaster.NONE;
 
@@ -41,24 +50,36 @@ public final class TieredCache {
 
 	private volatile boolean localReadable = true;
 
-	private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong oversized = new AtomicLong();
 
 	/**
-	 * @param local L1, or null to run without it
-	 * @param redis L2, or null to run without it
+	 * @param tiers the tiers in the order they are asked, each at most once
 	 * @param serializer the stored format
 	 * @param ttlJitter fraction in [0, 1) by which an entry's lifetime is shortened at random, so that
 	 * entries written together do not expire together
 	 */
-	public TieredCache(@Nullable LocalTier local, @Nullable RedisTier redis, LlmCacheSerializer serializer,
-			double ttlJitter) {
+	public TieredCache(List<? extends Tier> tiers, LlmCacheSerializer serializer, double ttlJitter) {
 		if (ttlJitter < 0 || ttlJitter >= 1) {
 			throw new IllegalArgumentException("llmcache.redis.ttl-jitter must be in [0, 1), got " + ttlJitter);
 		}
-		this.local = local;
-		this.redis = redis;
+		this.tiers = List.copyOf(tiers);
 		this.serializer = serializer;
 		this.ttlJitter = ttlJitter;
+		this.flight = this.tiers.stream()
+			.filter(DistributedFlight.class::isInstance)
+			.map(DistributedFlight.class::cast)
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * Two tiers, either of which may be absent.
+	 * @param local L1, or null to run without it
+	 * @param shared L2, or null to run without it
+	 */
+	public TieredCache(@Nullable Tier local, @Nullable Tier shared, LlmCacheSerializer serializer, double ttlJitter) {
+		this(java.util.stream.Stream.of(local, shared).filter(java.util.Objects::nonNull).toList(), serializer,
+				ttlJitter);
 	}
 
 	/**
@@ -75,8 +96,9 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Whether L1 may answer. An instance whose L1 may be missing other instances' invalidations (it
-	 * has not yet subscribed to them) reads L2 instead; L1 is still written.
+	 * Whether the local tiers may answer. An instance whose L1 may be missing other instances'
+	 * invalidations (it has not yet subscribed to them) reads the shared tier instead; L1 is still
+	 * written.
 	 */
 	public void setLocalReadable(boolean localReadable) {
 		this.localReadable = localReadable;
@@ -87,49 +109,83 @@ public final class TieredCache {
 		this.broadcaster = broadcaster;
 	}
 
+	/** The token of a call beginning now; see {@link StoreToken}. */
+	public StoreToken begin(CacheKey key) {
+		return new StoreToken(key, this.invalidations.now(), this.invalidations);
+	}
+
 	/**
-	 * Look the key up in L1, then L2.
-	 * @param readL1 whether L1 may answer (false for calls that must see the shared state)
+	 * Look the key up in every tier in order, for a call beginning now.
+	 * @param readLocal whether tiers that are not shared may answer (false for calls that must see
+	 * the shared state)
 	 */
-	public Lookup get(CacheKey key, ValueType type, boolean readL1) {
-		long localGeneration = this.localGenerations.getOrDefault(key.namespace(), 0L);
-		if (this.local != null && readL1 && this.localReadable) {
-			CachedValue value = this.local.get(key);
-			if (value != null) {
-				return new Lookup(value, Tier.L1, -1, localGeneration);
+	public Lookup get(CacheKey key, ValueType type, boolean readLocal) {
+		return get(key, type, readLocal, begin(key));
+	}
+
+	/**
+	 * Look the key up again for a call that began earlier, keeping its token (and so its place
+	 * before any invalidation since).
+	 */
+	public Lookup get(CacheKey key, ValueType type, boolean readLocal, StoreToken token) {
+		long now = 0;
+		for (int i = 0; i < this.tiers.size(); i++) {
+			Tier tier = this.tiers.get(i);
+			if (!tier.isShared() && !(readLocal && this.localReadable)) {
+				continue;
+			}
+			Tier.Read read = tier.lookup(key);
+			if (tier.isShared()) {
+				token.sharedRead(read);
+			}
+			if (!read.answered() || read.isEmpty()) {
+				continue;
+			}
+			CachedValue value = (read.value() != null) ? read.value() : decode(key, type, read.bytes());
+			if (now == 0) {
+				now = System.currentTimeMillis();
+			}
+			if (value == null || value.isExpired(now)
+					|| (read.generation() != Tier.Read.NO_GENERATION && value.generation() != read.generation())) {
+				continue;
+			}
+			if (tier.isShared()) {
+				backFill(i, key, value, read.bytes(), now, token);
+			}
+			return new Lookup(value, tier, token);
+		}
+		return new Lookup(null, null, token);
+	}
+
+	private void backFill(int upTo, CacheKey key, CachedValue value, byte @Nullable [] bytes, long now,
+			StoreToken token) {
+		for (int i = 0; i < upTo; i++) {
+			Tier before = this.tiers.get(i);
+			if (!before.isShared() && bytes != null) {
+				before.store(key, value, bytes, value.remainingMillis(now), token);
 			}
 		}
-		if (this.redis == null) {
-			return new Lookup(null, Tier.NONE, -1, localGeneration);
-		}
-		RedisTier.Lookup stored = this.redis.lookup(key);
-		if (!stored.available() || stored.bytes() == null) {
-			return new Lookup(null, Tier.NONE, stored.generation(), localGeneration);
-		}
-		CachedValue value = decode(key, type, stored.bytes());
-		long now = System.currentTimeMillis();
-		if (value == null || value.generation() != stored.generation() || value.isExpired(now)) {
-			return new Lookup(null, Tier.NONE, stored.generation(), localGeneration);
-		}
-		if (this.local != null) {
-			this.local.put(key, value);
-		}
-		return new Lookup(value, Tier.L2, stored.generation(), localGeneration);
 	}
 
 	/**
 	 * Store a value the model produced after {@code lookup} missed.
-	 * @return the stored entry, or null when a clear since the lookup made it stale
+	 * @return the stored entry, or null when nothing was stored: an invalidation since the call
+	 * began made it stale, or it exceeds the maximum size
 	 * @throws RuntimeException if the value cannot be serialized; nothing is stored then
 	 */
 	public @Nullable CachedValue put(CacheKey key, ValueType type, Object value, @Nullable String model,
 			TokenUsage usage, Duration ttl, Lookup lookup) {
-		if (this.localGenerations.getOrDefault(key.namespace(), 0L) != lookup.localGeneration()) {
+		StoreToken token = lookup.token();
+		if (!token.isCurrent()) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("llmcache: not storing " + key.hash() + " in '" + key.namespace()
+						+ "': it was evicted or its namespace cleared while the call was in flight");
+			}
 			return null;
 		}
 		long now = System.currentTimeMillis();
 		long lifetime = jittered(ttl.toMillis());
-		long generation = Math.max(lookup.l2Generation(), 0);
+		long generation = token.sharedGeneration();
 		CachedValue entry = new CachedValue(value, model, usage, now, now + lifetime, generation, 0);
 		byte[] bytes = this.serializer.serialize(entry, type, key);
 		if (bytes.length > this.maxValueBytes) {
@@ -139,22 +195,23 @@ public final class TieredCache {
 			return null;
 		}
 		entry = new CachedValue(value, model, usage, now, now + lifetime, generation, bytes.length);
-		if (this.redis != null && lookup.l2Generation() >= 0) {
-			this.redis.store(key, bytes, lifetime);
+		boolean storedAnywhere = false;
+		// Shared tiers first, so that an instance hearing of the entry finds it there.
+		for (int i = this.tiers.size() - 1; i >= 0; i--) {
+			Tier tier = this.tiers.get(i);
+			if (tier.isShared() && !token.sharedAnswered()) {
+				continue;
+			}
+			storedAnywhere |= tier.store(key, entry, bytes, lifetime, token);
 		}
-		if (this.local != null) {
-			this.local.put(key, entry);
-		}
-		return entry;
+		return (storedAnywhere || this.tiers.isEmpty()) ? entry : null;
 	}
 
-	/** Remove one entry from both tiers, and from the L1 of every other instance. */
+	/** Remove one entry from every tier, and from the local tiers of every other instance. */
 	public void evict(CacheKey key) {
-		if (this.local != null) {
-			this.local.invalidate(key);
-		}
-		if (this.redis != null) {
-			this.redis.delete(key);
+		this.invalidations.evicted(key);
+		for (Tier tier : this.tiers) {
+			tier.evict(key);
 		}
 		this.broadcaster.evicted(key);
 	}
@@ -164,43 +221,71 @@ public final class TieredCache {
 		this.broadcaster.evicted(key);
 	}
 
-	/** Apply another instance's eviction to this instance's L1 only. */
+	/** Apply another instance's eviction to this instance's local tiers only. */
 	public void evictLocally(CacheKey key) {
-		if (this.local != null) {
-			this.local.invalidate(key);
+		this.invalidations.evicted(key);
+		for (Tier tier : this.tiers) {
+			if (!tier.isShared()) {
+				tier.evict(key);
+			}
 		}
 	}
 
 	/** Apply another instance's namespace clear to this instance only. */
 	public void clearNamespaceLocally(String namespace) {
-		this.localGenerations.merge(namespace, 1L, Long::sum);
-		if (this.local != null) {
-			this.local.invalidateNamespace(namespace);
+		this.invalidations.cleared(namespace);
+		for (Tier tier : this.tiers) {
+			if (!tier.isShared()) {
+				tier.clear(namespace);
+			}
 		}
 	}
 
 	/** Forget everything held in this instance's L1, for when invalidations may have been missed. */
 	public void clearLocal() {
-		if (this.local != null) {
-			this.local.invalidateAll();
+		LocalTier local = local();
+		if (local != null) {
+			local.invalidateAll();
 		}
 	}
 
 	/** Make every entry of a namespace unreachable: O(1) in Redis, a sweep of this instance's L1. */
 	public void clearNamespace(String namespace) {
-		if (this.redis != null) {
-			this.redis.bumpGeneration(namespace);
+		this.invalidations.cleared(namespace);
+		for (Tier tier : this.tiers) {
+			tier.clear(namespace);
 		}
-		clearNamespaceLocally(namespace);
 		this.broadcaster.cleared(namespace);
 	}
 
-	public @Nullable LocalTier local() {
-		return this.local;
+	/** The tiers in the order they are asked. */
+	public List<Tier> tiers() {
+		return this.tiers;
 	}
 
-	public @Nullable RedisTier redis() {
-		return this.redis;
+	/** The first tier of a type, or null. */
+	public <T extends Tier> @Nullable T tier(Class<T> type) {
+		for (Tier tier : this.tiers) {
+			if (type.isInstance(tier)) {
+				return type.cast(tier);
+			}
+		}
+		return null;
+	}
+
+	/** L1, or null when it is not among the tiers. */
+	public @Nullable LocalTier local() {
+		return tier(LocalTier.class);
+	}
+
+	/** Whether a tier shared by every instance is among the tiers. */
+	public boolean isShared() {
+		return this.tiers.stream().anyMatch(Tier::isShared);
+	}
+
+	/** The tier that coordinates single-flight across instances, or null. */
+	public @Nullable DistributedFlight distributedFlight() {
+		return this.flight;
 	}
 
 	private long jittered(long ttlMillis) {
@@ -210,7 +295,10 @@ public final class TieredCache {
 		return ttlMillis - (long) (ttlMillis * this.ttlJitter * ThreadLocalRandom.current().nextDouble());
 	}
 
-	private @Nullable CachedValue decode(CacheKey key, ValueType type, byte[] bytes) {
+	private @Nullable CachedValue decode(CacheKey key, ValueType type, byte @Nullable [] bytes) {
+		if (bytes == null) {
+			return null;
+		}
 		try {
 			return this.serializer.deserialize(bytes, type, key);
 		}
@@ -228,22 +316,34 @@ public final class TieredCache {
 	}
 
 	/**
-	 * The result of a lookup; carries what a later {@link #put} needs to know.
+	 * The result of a lookup; carries the call's token to its store.
 	 *
 	 * @param value the entry found, or null on a miss
-	 * @param tier where it was found
-	 * @param l2Generation the namespace generation Redis reported, -1 when Redis did not answer
-	 * @param localGeneration this instance's namespace generation at lookup time
+	 * @param tier the tier that answered, null on a miss
+	 * @param token the call's token
 	 */
-	public record Lookup(@Nullable CachedValue value, Tier tier, long l2Generation, long localGeneration) {
+	public record Lookup(@Nullable CachedValue value, @Nullable Tier tier, StoreToken token) {
 
 		public boolean isHit() {
 			return this.value != null;
 		}
 
+		/** Whether the hit came from a tier shared by every instance. */
+		public boolean isSharedHit() {
+			return this.tier != null && this.tier.isShared();
+		}
+
+		/**
+		 * Whether the miss is certain: every shared tier answered (or there is none), so an entry
+		 * that is not found is gone rather than unreachable.
+		 */
+		public boolean isConclusive() {
+			return this.token.sharedAnswered();
+		}
+
 		/** The same lookup as a miss, for a caller that must not be answered from cache. */
 		public Lookup withoutValue() {
-			return new Lookup(null, Tier.NONE, this.l2Generation, this.localGeneration);
+			return new Lookup(null, null, this.token);
 		}
 
 	}

@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.codec.ValueType;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -171,10 +172,10 @@ class LlmCacheEngineTests {
 	@Test
 	void whenTheLeaseHolderDiesAnotherInstanceTakesOverAfterTheLeaseExpires() throws Throwable {
 		LlmCacheEngine survivor = engine(true, new FlightSettings(Duration.ofSeconds(10), true, Duration.ofMillis(500)));
-		RedisTier redisTier = survivor.cache().redis();
+		RedisTier redisTier = survivor.cache().tier(RedisTier.class);
 		CacheKey key = call("orphaned").key();
 		// An instance that took the lease and died without releasing it.
-		assertThat(redisTier.tryLease(key, "dead-instance".getBytes(StandardCharsets.US_ASCII), 700)).isEqualTo(RedisTier.Lease.ACQUIRED);
+		assertThat(redisTier.tryLease(key, "dead-instance".getBytes(StandardCharsets.US_ASCII), 700)).isEqualTo(DistributedFlight.Lease.ACQUIRED);
 		long start = System.nanoTime();
 		Object answer = survivor.call(call("orphaned"), () -> "taken over");
 		long waitedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -185,10 +186,10 @@ class LlmCacheEngineTests {
 
 	@Test
 	void aLeaseIsReleasedOnlyByItsHolder() {
-		RedisTier redisTier = engine(true, FlightSettings.defaults()).cache().redis();
+		RedisTier redisTier = engine(true, FlightSettings.defaults()).cache().tier(RedisTier.class);
 		CacheKey key = call("lease").key();
-		assertThat(redisTier.tryLease(key, "a".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(RedisTier.Lease.ACQUIRED);
-		assertThat(redisTier.tryLease(key, "b".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(RedisTier.Lease.HELD_ELSEWHERE);
+		assertThat(redisTier.tryLease(key, "a".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(DistributedFlight.Lease.ACQUIRED);
+		assertThat(redisTier.tryLease(key, "b".getBytes(StandardCharsets.US_ASCII), 10_000)).isEqualTo(DistributedFlight.Lease.HELD_ELSEWHERE);
 		redisTier.releaseLease(key, "b".getBytes(StandardCharsets.US_ASCII));
 		assertThat(redisTier.isLeased(key)).isTrue();
 		redisTier.releaseLease(key, "a".getBytes(StandardCharsets.US_ASCII));

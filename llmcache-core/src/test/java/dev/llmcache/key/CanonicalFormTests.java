@@ -50,7 +50,9 @@ class CanonicalFormTests {
 		KeyRequest request = new KeyRequest("support", "tenant-7", true, method(),
 				List.of(new KeyArgument("a", "Hi"), new KeyArgument("b", 3), new KeyArgument("c", null)));
 		assertThat(this.generator.canonicalForm(request))
-			.isEqualTo("{\"args\":[\"Hi\",3,null],\"ns\":\"support\",\"p\":\"tenant-7\",\"v\":1}");
+			.isEqualTo("{\"args\":[\"Hi\",3,null],\"model\":null,\"ns\":\"support\",\"p\":\"tenant-7\",\"v\":2}");
+		assertThat(this.generator.canonicalForm(request.withModel("ab12")))
+			.isEqualTo("{\"args\":[\"Hi\",3,null],\"model\":\"ab12\",\"ns\":\"support\",\"p\":\"tenant-7\",\"v\":2}");
 	}
 
 	@Test
@@ -113,14 +115,14 @@ class CanonicalFormTests {
 			.isEqualTo("[\"123e4567-e89b-12d3-a456-426614174000\",\"2024-05-01T10:15:30Z\",\"2024-05-01\","
 					+ "\"2024-05-01T10:15:30.5\",\"2024-05-01T10:15:00+02:00\","
 					+ "\"2024-05-01T10:15:00+02:00[Europe/Paris]\",\"PT1H30M\",\"https://example.com/a?b=c\","
-					+ "\"pt-BR\",\"EUR\",\"text/plain;a=b;charset=UTF-8\",\"NEW\",\"x\"]");
+					+ "\"pt-BR\",\"EUR\",\"text/plain;a=b;charset=UTF-8\",{\"@type\":\"java.lang.Thread$State\",\"name\":\"NEW\"},\"x\"]");
 	}
 
 	@Test
 	void bytesAreBase64AndOtherArraysAreLists() {
 		assertThat(form(new byte[] { 1, 2, 3 }, new int[] { 1, 2 }, new double[] { 0.5 }, new boolean[] { true },
 				new String[] { "a", "b" }, "ab".toCharArray()))
-			.isEqualTo("[\"AQID\",[1,2],[0.5],[true],[\"a\",\"b\"],\"ab\"]");
+			.isEqualTo("[{\"@type\":\"bytes\",\"base64\":\"AQID\"},[1,2],[0.5],[true],[\"a\",\"b\"],\"ab\"]");
 	}
 
 	@Test
@@ -186,17 +188,19 @@ class CanonicalFormTests {
 
 	@Test
 	void recordsAreObjectsOfTheirNonNullComponents() {
-		assertThat(form(new Point(3, null, List.of(1.5)))).isEqualTo("[{\"values\":[1.5],\"x\":3}]");
+		assertThat(form(new Point(3, null, List.of(1.5))))
+			.isEqualTo("[{\"@type\":\"dev.llmcache.key.CanonicalFormTests$Point\",\"values\":[1.5],\"x\":3}]");
 	}
 
 	@Test
 	void javaBeansAreObjectsOfTheirReadableProperties() {
-		assertThat(form(new Bean("widget", 2))).isEqualTo("[{\"active\":true,\"count\":2,\"name\":\"widget\"}]");
+		assertThat(form(new Bean("widget", 2))).isEqualTo(
+				"[{\"@type\":\"dev.llmcache.key.CanonicalFormTests$Bean\",\"active\":true,\"count\":2,\"name\":\"widget\"}]");
 	}
 
 	@Test
-	void theClassOfAValueIsNotPartOfIt() {
-		assertThat(form(new Bean("widget", 2))).isEqualTo(form(new OtherBean("widget", 2)));
+	void theClassOfAValueIsPartOfItWhereTheDeclaredTypeLeavesItOpen() {
+		assertThat(form(new Bean("widget", 2))).isNotEqualTo(form(new OtherBean("widget", 2)));
 	}
 
 	@Test
@@ -209,7 +213,8 @@ class CanonicalFormTests {
 	@Test
 	void onlyArgumentTextIsNormalized() {
 		assertThat(form("  Hello   world  ", List.of("  a  "), new Point(1, "  b  ", List.of())))
-			.isEqualTo("[\"Hello world\",[\"  a  \"],{\"label\":\"  b  \",\"values\":[],\"x\":1}]");
+			.isEqualTo("[\"Hello world\",[\"  a  \"],{\"@type\":\"dev.llmcache.key.CanonicalFormTests$Point\","
+					+ "\"label\":\"  b  \",\"values\":[],\"x\":1}]");
 	}
 
 	@Test
@@ -256,7 +261,7 @@ class CanonicalFormTests {
 		Arrays.stream(arguments).forEach(argument -> keyArguments.add(new KeyArgument("arg", argument)));
 		String canonical = this.generator
 			.canonicalForm(new KeyRequest("ns", null, true, method(), keyArguments));
-		return canonical.substring("{\"args\":".length(), canonical.length() - ",\"ns\":\"ns\",\"p\":null,\"v\":1}".length());
+		return canonical.substring("{\"args\":".length(), canonical.length() - ",\"model\":null,\"ns\":\"ns\",\"p\":null,\"v\":2}".length());
 	}
 
 	private static Method method() {

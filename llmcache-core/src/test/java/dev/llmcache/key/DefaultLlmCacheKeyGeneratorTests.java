@@ -141,7 +141,7 @@ class DefaultLlmCacheKeyGeneratorTests {
 			.timeout(Duration.ofSeconds(5))
 			.maxRetries(7)
 			.customHeaders(Map.of("X-Trace", "abc"))
-			.toolContext(Map.of("tenant", "a"))
+			.user("end-user-7")
 			.streamOptions(OpenAiChatOptions.StreamOptions.builder().includeUsage(true).build())
 			.build();
 		assertThat(key(prompt("Be brief.", "Hi", plain))).isEqualTo(key(prompt("Be brief.", "Hi", configured)));
@@ -149,13 +149,36 @@ class DefaultLlmCacheKeyGeneratorTests {
 	}
 
 	@Test
+	void aToolContextMakesTheCallUncacheable() {
+		OpenAiChatOptions withContext = OpenAiChatOptions.builder()
+			.model("gpt-4o-mini")
+			.toolContext(Map.of("tenant", "a"))
+			.build();
+		assertThatExceptionOfType(UncacheableCallException.class).isThrownBy(() -> key(prompt("Be brief.", "Hi", withContext)))
+			.withMessage("Cannot build an llmcache key for " + Service.class.getName() + ".ask(Object): at "
+					+ "request.options.toolContext, the chat option toolContext holds application objects that decide "
+					+ "what the tools return, which a key cannot make canonical; such calls bypass the cache. Set "
+					+ "@LlmCached(key = ...) to state what the answer depends on, and they are cached under that key");
+		OpenAiChatOptions emptyContext = OpenAiChatOptions.builder().model("gpt-4o-mini").toolContext(Map.of()).build();
+		assertThat(key(prompt("Be brief.", "Hi", emptyContext)))
+			.isEqualTo(key(prompt("Be brief.", "Hi", OpenAiChatOptions.builder().model("gpt-4o-mini").build())));
+	}
+
+	@Test
+	void theDeploymentNameIsKeyed() {
+		assertThat(key(prompt("Be brief.", "Hi", OpenAiChatOptions.builder().deploymentName("gpt-4o").build())))
+			.isNotEqualTo(key(prompt("Be brief.", "Hi", OpenAiChatOptions.builder().deploymentName("gpt-35").build())));
+	}
+
+	@Test
 	void optionsFromTheOpenAiBuilderAndTheGenericBuilderGiveKeys() {
 		Prompt viaOpenAi = prompt("Be brief.", "Hi", openAi("gpt-4o-mini", 0.2));
 		Prompt viaChatOptions = prompt("Be brief.", "Hi",
 				ChatOptions.builder().model("gpt-4o-mini").temperature(0.2).build());
-		assertThat(canonical(viaOpenAi)).contains("\"options\":{\"model\":\"gpt-4o-mini\",\"temperature\":0.2}");
-		// The same request through either builder is the same request.
-		assertThat(key(viaChatOptions)).isEqualTo(key(viaOpenAi));
+		assertThat(canonical(viaOpenAi)).contains("\"options\":{\"@type\":\"" + OpenAiChatOptions.class.getName()
+				+ "\",\"gitHubModels\":false,\"microsoftFoundry\":false,\"model\":\"gpt-4o-mini\",\"temperature\":0.2}");
+		// The options class is part of the request: providers merge and read their own classes differently.
+		assertThat(key(viaChatOptions)).isNotEqualTo(key(viaOpenAi));
 		assertThat(key(viaChatOptions))
 			.isNotEqualTo(key(prompt("Be brief.", "Hi", ChatOptions.builder().model("gpt-4o").temperature(0.2).build())));
 		assertThat(key(viaOpenAi)).isNotEqualTo(key(prompt("Be brief.", "Hi",
@@ -166,15 +189,31 @@ class DefaultLlmCacheKeyGeneratorTests {
 	void aPromptWithoutOptionsHasNullOptions() {
 		assertThat(canonical(new Prompt("Hi"))).isEqualTo(
 				"{\"args\":[{\"@type\":\"prompt\",\"messages\":[{\"role\":\"user\",\"text\":\"Hi\"}],\"options\":null}],"
-						+ "\"ns\":\"ns\",\"p\":null,\"v\":1}");
+						+ "\"model\":null,\"ns\":\"ns\",\"p\":null,\"v\":2}");
 	}
 
 	@Test
 	void normalizationMakesWhitespaceVariantsEqual() {
 		assertThat(key("Hello   world")).isEqualTo(key(" Hello world "));
 		assertThat(key(new Prompt("Hello   world"))).isEqualTo(key(new Prompt(" Hello world ")));
-		assertThat(key(new Prompt(new UserMessage("id 123e4567-e89b-12d3-a456-426614174000 now"))))
-			.isEqualTo(key(new Prompt(new UserMessage("id 00000000-0000-0000-0000-000000000000 now"))));
+	}
+
+	@Test
+	void dynamicTokensAreKeyedUnlessTheRequestStripsThem() {
+		Prompt one = new Prompt(new UserMessage("id 123e4567-e89b-12d3-a456-426614174000 now"));
+		Prompt other = new Prompt(new UserMessage("id 00000000-0000-0000-0000-000000000000 now"));
+		assertThat(key(one)).isNotEqualTo(key(other));
+		PlaceholderKey stripped = this.generator.generateWithPlaceholders(stripping(one));
+		assertThat(stripped.key()).isEqualTo(this.generator.generate(stripping(other)));
+		assertThat(stripped.placeholders().tokens()).containsExactly("123e4567-e89b-12d3-a456-426614174000");
+		assertThat(this.generator.canonicalForm(stripping(one))).contains("\"text\":\"id \u27e61\u27e7 now\"");
+		assertThat(this.generator.generateWithPlaceholders(stripping(other)).placeholders().tokens())
+			.containsExactly("00000000-0000-0000-0000-000000000000");
+	}
+
+	private static KeyRequest stripping(Object argument) {
+		return new KeyRequest("ns", null, true, true, null, method("ask", Object.class),
+				List.of(new KeyArgument("request", argument)));
 	}
 
 	@Test
@@ -234,7 +273,7 @@ class DefaultLlmCacheKeyGeneratorTests {
 				+ "\"id\":\"call-1\",\"name\":\"weather\",\"type\":\"function\"}]}," //
 				+ "{\"responses\":[{\"id\":\"call-1\",\"name\":\"weather\",\"responseData\":\"{\\\"celsius\\\":21}\"}],"
 				+ "\"role\":\"tool\",\"text\":\"\"}" //
-				+ "]],\"ns\":\"ns\",\"p\":null,\"v\":1}");
+				+ "]],\"model\":null,\"ns\":\"ns\",\"p\":null,\"v\":2}");
 	}
 
 	@Test
@@ -289,19 +328,21 @@ class DefaultLlmCacheKeyGeneratorTests {
 	}
 
 	@Test
-	void anSdkToolChoiceObjectIsRejected() {
+	void anSdkToolChoiceObjectMakesTheCallUncacheable() {
 		ChatCompletionToolChoiceOption choice = ChatCompletionToolChoiceOption
 			.ofNamedToolChoice(ChatCompletionNamedToolChoice.builder()
 				.function(ChatCompletionNamedToolChoice.Function.builder().name("weather").build())
 				.build());
 		Prompt prompt = prompt("Be brief.", "Hi",
 				OpenAiChatOptions.builder().model("gpt-4o-mini").toolChoice(choice).build());
-		assertThatExceptionOfType(KeyGenerationException.class).isThrownBy(() -> key(prompt))
-			.withMessage("Cannot build an llmcache key for parameter 'request' of "
-					+ "dev.llmcache.key.DefaultLlmCacheKeyGeneratorTests$Service.ask(Object): "
-					+ "type com.openai.models.chat.completions.ChatCompletionToolChoiceOption at "
-					+ "request.options.toolChoice cannot be a canonical tool choice; set the tool choice as a String "
-					+ "(\"auto\", \"none\", \"required\" or its JSON)" + ADVICE);
+		assertThatExceptionOfType(UncacheableCallException.class).isThrownBy(() -> key(prompt))
+			.withMessage("Cannot build an llmcache key for "
+					+ "dev.llmcache.key.DefaultLlmCacheKeyGeneratorTests$Service.ask(Object): at request.options.toolChoice, "
+					+ "the chat option toolChoice cannot be made canonical (type "
+					+ "com.openai.models.chat.completions.ChatCompletionToolChoiceOption cannot be a canonical tool choice; "
+					+ "set the tool choice as a String (\"auto\", \"none\", \"required\" or its JSON)); such calls "
+					+ "bypass the cache. Set @LlmCached(key = ...) to state what the answer depends on, and they are "
+					+ "cached under that key");
 		assertThat(key(prompt("Be brief.", "Hi",
 				OpenAiChatOptions.builder().model("gpt-4o-mini").toolChoice("required").build())))
 			.isNotEqualTo(key(prompt("Be brief.", "Hi",

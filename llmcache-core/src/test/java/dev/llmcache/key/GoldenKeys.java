@@ -85,6 +85,13 @@ final class GoldenKeys {
 		values.put("text", "caf\u00e9 \ud83d\ude00 \"quoted\"\n");
 		values.put("nested", List.of(Set.of(3, 1, 2), Map.of(2, "two", 1, "one")));
 		requests.put("values", request(false, values));
+		// Format 2: runtime types where the declared type is open, placeholders, model fingerprint.
+		requests.put("sealed", request(false, List.of(new TurnOn("lamp"), new TurnOff("lamp"))));
+		requests.put("code", request(true, "Fix this:\r\n```python\ndef f(x):\n    return  x  \n```\n"));
+		requests.put("placeholders", new KeyRequest("golden", null, true, true, null, method(),
+				List.of(new KeyArgument("argument", "Cancel order 123e4567-e89b-12d3-a456-426614174000 now"))));
+		requests.put("model", request(true, "Capital of France?").withModel(
+				"5d41402abc4b2a76b9719d911017c592bb1f2e0b26d4f1e6b0a6f7b0a6f7b0a6"));
 		return requests;
 	}
 
@@ -128,6 +135,15 @@ final class GoldenKeys {
 
 	record Question(String text, int count, double temperature, Level level, List<String> tags, UUID id,
 			Instant asOf, BigDecimal budget) {
+	}
+
+	sealed interface Command permits TurnOn, TurnOff {
+	}
+
+	record TurnOn(String device) implements Command {
+	}
+
+	record TurnOff(String device) implements Command {
 	}
 
 	enum Level {

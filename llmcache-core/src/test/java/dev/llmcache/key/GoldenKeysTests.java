@@ -25,13 +25,18 @@ class GoldenKeysTests {
 
 	private static Map<String, String> golden() {
 		Map<String, String> golden = new LinkedHashMap<>();
-		golden.put("string", "ecfca36511fb1ea2c60e8620fbde2617f3f647f17d02a4ad2c1f3207d5dd19fc");
-		golden.put("record", "aced4955a015941e7dfb00a5ab96cfd9db22346e60bcef7105de6a43e5de838e");
-		golden.put("prompt", "703daadc10d8002b3b566fc8b0c65eed647b0b7e6e3c6e47fb16f47e17684a53");
-		golden.put("map", "207451f64bbe78afe1cb040b98053592ad840b69d65e7fa688796f0849d08f2f");
-		golden.put("messages", "e35152413757f252640c069b34d4563cb9c14b9dc7f20b5b511da25121db7710");
-		golden.put("tools", "356741efe2b49ac8ebc7fba78f7832bc11b1f9fb8324455173799188f43b3572");
-		golden.put("values", "34136cd4f99440f57882cd1469c0ecda7e23ce8f58029543460b7f99292391b2");
+		// Format 2 (CacheKey.FORMAT_VERSION): every hash changed deliberately, see docs/keys.md.
+		golden.put("string", "bdd459f758cd090f8ec4c12d233d1ff0b661d4f03ad2234c1f3d68435e96fd9f");
+		golden.put("record", "15f1aec55090c2a5b4f2d3b7a0d87945a1168f9155490754965a6cdbd02238e0");
+		golden.put("prompt", "c0910be6e470c52cc79dc2e281e5e67dfc22d497a10068882d64c42a69a0d687");
+		golden.put("map", "e3eaaedf82c4424cc4b36079619edf841d22717be87ad902bbe467e5b533a02a");
+		golden.put("messages", "1d0d007765cc96edac7fab37ec1470b786f61e9ee062b32019d07317a5be3b56");
+		golden.put("tools", "60511fe1a65adac6a5b14a5368dfaab17a5224a97f262f9ccd34530f9c727279");
+		golden.put("values", "de4ce8a757ccc38fb12c590ea884f4b6af126caf8e2b7514036cec6c1818960b");
+		golden.put("sealed", "aa600dcd9ad459044ffbedae87dbf1e6324775e0a577e76b31c213a04da4ba42");
+		golden.put("code", "5af179c48038783bec8ccb7de9d4db9fd3b3d31527f30d7a58583269cba742d8");
+		golden.put("placeholders", "95e4e8fcf0d5d03aca4c4ebc708be788140b9078331af7fccca83020f28e3e6c");
+		golden.put("model", "ee23f09ecfd0b79de42db4d6b810ccf2f017c352b88bbefb28e564e155a571f8");
 		return golden;
 	}
 
@@ -49,7 +54,24 @@ class GoldenKeysTests {
 		assertThat(GoldenKeys.generator().canonicalForm(request)).isEqualTo("{\"args\":[{\"@type\":\"prompt\","
 				+ "\"messages\":[{\"role\":\"system\",\"text\":\"You answer in one word.\"},"
 				+ "{\"role\":\"user\",\"text\":\"Capital of France?\"}],"
-				+ "\"options\":{\"model\":\"gpt-4o-mini\",\"temperature\":0}}],\"ns\":\"golden\",\"p\":null,\"v\":1}");
+				+ "\"options\":{\"@type\":\"org.springframework.ai.openai.OpenAiChatOptions\",\"gitHubModels\":false,"
+				+ "\"microsoftFoundry\":false,\"model\":\"gpt-4o-mini\",\"temperature\":0}}],\"model\":null,"
+				+ "\"ns\":\"golden\",\"p\":null,\"v\":2}");
+	}
+
+	@Test
+	void canonicalFormsOfFormatTwoArePinned() {
+		DefaultLlmCacheKeyGenerator generator = GoldenKeys.generator();
+		Map<String, KeyRequest> requests = GoldenKeys.requests();
+		assertThat(generator.canonicalForm(requests.get("sealed"))).isEqualTo("{\"args\":[["
+				+ "{\"@type\":\"dev.llmcache.key.GoldenKeys$TurnOn\",\"device\":\"lamp\"},"
+				+ "{\"@type\":\"dev.llmcache.key.GoldenKeys$TurnOff\",\"device\":\"lamp\"}]],"
+				+ "\"model\":null,\"ns\":\"golden\",\"p\":null,\"v\":2}");
+		assertThat(generator.canonicalForm(requests.get("code"))).isEqualTo("{\"args\":["
+				+ "\"Fix this:\\n```python\\ndef f(x):\\n    return  x\\n```\"],"
+				+ "\"model\":null,\"ns\":\"golden\",\"p\":null,\"v\":2}");
+		assertThat(generator.canonicalForm(requests.get("placeholders"))).isEqualTo("{\"args\":["
+				+ "\"Cancel order \u27e61\u27e7 now\"],\"model\":null,\"ns\":\"golden\",\"p\":null,\"v\":2}");
 	}
 
 	@Test

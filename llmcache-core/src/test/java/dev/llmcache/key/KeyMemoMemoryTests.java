@@ -61,7 +61,7 @@ class KeyMemoMemoryTests {
 			KeyRequest request = request(requests[i]);
 			KeyMemo.Arguments arguments = memo.argumentsOf(request);
 			assertThat(arguments).isNotNull();
-			CacheKey key = this.fresh.generate(request);
+			PlaceholderKey key = this.fresh.generateWithPlaceholders(request);
 			memo.put(arguments, key);
 		}
 		weight = memo.weightedSize();
@@ -82,7 +82,7 @@ class KeyMemoMemoryTests {
 		for (int i = 0; i < KEYS; i++) {
 			KeyRequest request = request(new Object[] {
 					new Prompt(List.of(new SystemMessage(system), new UserMessage("How do I reset my password? " + i))) });
-			memo.put(memo.argumentsOf(request), this.fresh.generate(request));
+			memo.put(memo.argumentsOf(request), this.fresh.generateWithPlaceholders(request));
 		}
 		double retained = (double) (GraphLayout.parseInstance(memo).totalSize() - empty) / KEYS;
 		double weighed = (double) memo.weightedSize() / KEYS;

@@ -110,7 +110,7 @@ class KeyMemoTests {
 	void theMemoIsBoundedByTheLengthOfWhatItRemembers() {
 		for (int i = 0; i < 200; i++) {
 			KeyMemo.Arguments arguments = this.memo.argumentsOf(request("ns", null, true, "question " + i + " ".repeat(90)));
-			this.memo.put(arguments, this.fresh.generate(request("ns", null, true, "q" + i)));
+			this.memo.put(arguments, this.fresh.generateWithPlaceholders(request("ns", null, true, "q" + i)));
 		}
 		int remembered = 0;
 		for (int i = 0; i < 200; i++) {

@@ -24,7 +24,7 @@ import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ChatModelUsageObservationHandler;
 import io.micrometer.common.KeyValue;
@@ -214,7 +214,7 @@ class LlmCacheMetricsTests {
 		String question = "How tall is Mont Blanc?";
 		engine.call(call("usage", question), () -> model.call(question));
 		TieredCache.Lookup lookup = cache.get(call("usage", question).key(), STRING, false);
-		assertThat(lookup.tier()).hasToString("L2");
+		assertThat(lookup.tier()).isSameAs(this.redisTier);
 		assertThat(lookup.value().usage().inputTokens()).isEqualTo(tokens(question.length()));
 		assertThat(lookup.value().usage().outputTokens())
 			.isEqualTo(tokens(MockOpenAiServer.expectedAnswer(question).length()));

@@ -9,7 +9,7 @@ import dev.llmcache.engine.Outcome;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.metrics.LlmCacheStatistics;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.warmup.LlmCacheWarmer;
 import dev.llmcache.warmup.WarmupReport;
@@ -64,7 +64,7 @@ public class LlmCacheEndpoint {
 			l1.put("sizeBytes", local.weightedSize());
 		}
 		report.put("l1", l1);
-		RedisTier redis = this.cache.redis();
+		RedisTier redis = this.cache.tier(RedisTier.class);
 		Map<String, Object> l2 = new LinkedHashMap<>();
 		l2.put("enabled", redis != null);
 		if (redis != null) {

@@ -1,7 +1,7 @@
 package dev.llmcache.autoconfigure.actuate;
 
 import dev.llmcache.autoconfigure.LlmCacheAutoConfiguration;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

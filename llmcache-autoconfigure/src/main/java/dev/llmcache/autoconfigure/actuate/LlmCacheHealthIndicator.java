@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import dev.llmcache.key.CacheKey;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -37,7 +37,7 @@ public class LlmCacheHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		boolean answered = this.redis.lookup(PROBE).available();
+		boolean answered = this.redis.lookup(PROBE).answered();
 		builder.withDetail("l2", answered ? "up" : "unavailable");
 		if (answered) {
 			builder.up();

@@ -13,7 +13,7 @@ import dev.llmcache.metrics.MicrometerLlmCacheListener;
 import dev.llmcache.metrics.PricingTable;
 import dev.llmcache.metrics.StoreMetrics;
 import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.RedisTier;
+import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ChatModelUsageObservationHandler;
 import io.micrometer.core.instrument.MeterRegistry;

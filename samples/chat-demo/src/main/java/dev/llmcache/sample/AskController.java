@@ -119,7 +119,7 @@ public class AskController {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("model", (this.chatModel instanceof SimulatedChatModel) ? "simulated"
 				: String.valueOf(this.chatModel.getOptions().getModel()));
-		body.put("tiers", (this.cache.redis() != null) ? "L1 + L2 (Redis)" : "L1 only");
+		body.put("tiers", (this.cache.isShared()) ? "L1 + L2 (Redis)" : "L1 only");
 		body.put("totals", snapshot);
 		body.put("callsAvoided", snapshot.callsAvoided());
 		body.put("modelCalls", snapshot.modelCalls());

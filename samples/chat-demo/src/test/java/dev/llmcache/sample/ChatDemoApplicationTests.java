@@ -45,7 +45,7 @@ class ChatDemoApplicationTests {
 
 	@Test
 	void withoutRedisPropertiesItRunsOnL1AloneEvenIfARedisListensLocally() {
-		assertThat(this.cache.redis()).isNull();
+		assertThat(this.cache.isShared()).isFalse();
 	}
 
 	@Test
@@ -60,12 +60,22 @@ class ChatDemoApplicationTests {
 		assertThat(report).hasSize(6);
 		assertThat(report.get(1)).startsWith("2. same words, other spacing: 2 of 2 answered from cache");
 		// The near-misses embed close to the questions of step 1; the guards keep them apart.
-		assertThat(report.get(2)).contains("0 of 2 wrongly answered from cache (correct)");
+		assertThat(report.get(2)).isEqualTo("3. near-misses (Spain for France, miles for km): 0 of 2 answered with "
+				+ "another question's answer (correct)");
 		assertThat(report.get(5))
 			.isEqualTo("6. paraphrases (other words, same meaning): 2 of 2 answered from cache (semantic tier)");
 		assertThat(output.getOut()).containsPattern("\\|   semantic hits +\\| +2 \\|");
-		assertThat(report.get(3)).isEqualTo(
-				"4. 8 concurrent identical questions: 1 model call, 7 waited for it (single-flight)");
+		// One model call for eight callers; how many waited for it rather than finding it stored
+		// depends on how fast the eight threads start on a busy machine.
+		java.util.regex.Matcher concurrent = java.util.regex.Pattern
+			.compile("4\\. 8 concurrent identical questions: 1 model call, (\\d) waited for it \\(single-flight\\)"
+					+ "(?:, (\\d) came after it and were answered from cache)?")
+			.matcher(report.get(3));
+		assertThat(concurrent.matches()).as(report.get(3)).isTrue();
+		int waited = Integer.parseInt(concurrent.group(1));
+		int after = (concurrent.group(2) != null) ? Integer.parseInt(concurrent.group(2)) : 0;
+		assertThat(waited + after).isEqualTo(7);
+		assertThat(waited).isPositive();
 		assertThat(report.get(4)).contains("1 of 2 calls from cache").contains("stream replayed");
 		assertThat(output).contains("scripted workload on the SIMULATED model", "L1 only (no Redis configured)",
 				"| model calls avoided ", "| dollars saved ", "hit latency p50 / p99");

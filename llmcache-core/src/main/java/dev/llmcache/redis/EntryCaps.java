@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.util.Map;
 

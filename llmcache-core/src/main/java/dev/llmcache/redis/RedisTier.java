@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
+import dev.llmcache.codec.CachedValue;
+import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.tier.StoreToken;
+import dev.llmcache.tier.Tier;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -38,9 +42,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * <p>Fail-open: every method returns an "unavailable" answer instead of throwing when Redis is down,
  * refuses, or is slower than the timeout; {@link RedisAvailability} keeps a sick Redis from costing
- * the timeout on every call. Thread-safe.
+ * the timeout on every call.
+ *
+ * <p>As a {@link Tier} it is the shared tier: it keeps namespace generations and reports them with
+ * every lookup. As a {@link DistributedFlight} it holds the single-flight leases, with
+ * asynchronous commands so that a waiting caller never blocks a thread. Thread-safe.
  */
-public final class RedisTier implements DisposableBean {
+public final class RedisTier implements Tier, DistributedFlight, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisTier.class);
 
@@ -105,6 +113,13 @@ public final class RedisTier implements DisposableBean {
 
 	private volatile boolean firstConnect = true;
 
+	private volatile long startupTimeoutMillis;
+
+	private volatile long startupPeriodNanos;
+
+	/** System.nanoTime() until which calls get the start-up timeout; set when the connection opens. */
+	private volatile long warmUntilNanos;
+
 	/**
 	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
 	 * connection from it (the shared native connection, unless the factory is set not to share)
@@ -128,17 +143,65 @@ public final class RedisTier implements DisposableBean {
 		startConnecting();
 	}
 
+	@Override
+	public String name() {
+		return "l2";
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
 	/**
-	 * Read an entry and the current generation of its namespace.
-	 * @return the answer, or {@link Lookup#UNAVAILABLE} when Redis cannot answer in time
+	 * Gives the first calls after the connection opens a longer bound: a JVM that is still starting
+	 * (loading classes, compiling, an embedding model loading beside it) can take longer than a tight
+	 * {@code timeout} for commands a warm one answers in a millisecond, and that must not be taken
+	 * for an outage.
+	 * @param timeout bound of each call during the start-up period (no shorter than the timeout)
+	 * @param period how long after the connection opens the longer bound applies (zero: never)
 	 */
-	public Lookup lookup(CacheKey key) {
+	public void setStartupTimeout(Duration timeout, Duration period) {
+		this.startupTimeoutMillis = Math.max(timeout.toMillis(), this.timeoutMillis);
+		this.startupPeriodNanos = period.toNanos();
+		if (this.commands != null) {
+			this.warmUntilNanos = System.nanoTime() + this.startupPeriodNanos;
+		}
+	}
+
+	/** The bound of a call made now. */
+	long currentTimeoutMillis() {
+		long warmUntil = this.warmUntilNanos;
+		return (warmUntil != 0 && System.nanoTime() - warmUntil < 0) ? this.startupTimeoutMillis : this.timeoutMillis;
+	}
+
+	/**
+	 * Read an entry and the current generation of its namespace, in one {@code MGET}.
+	 * @return the answer, or {@link Read#UNAVAILABLE} when Redis cannot answer in time
+	 */
+	@Override
+	public Read lookup(CacheKey key) {
 		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey(key.namespace()), entryKey(key)));
 		if (values == null) {
-			return Lookup.UNAVAILABLE;
+			return Read.UNAVAILABLE;
 		}
 		long generation = parseGeneration(values.get(0).getValueOrElse(null));
-		return new Lookup(true, values.get(1).getValueOrElse(null), generation);
+		return new Read(true, null, values.get(1).getValueOrElse(null), generation);
+	}
+
+	@Override
+	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
+		return token.isCurrent() && store(key, bytes, ttlMillis);
+	}
+
+	@Override
+	public void evict(CacheKey key) {
+		delete(key);
+	}
+
+	@Override
+	public void clear(String namespace) {
+		bumpGeneration(namespace);
 	}
 
 	/**
@@ -201,8 +264,23 @@ public final class RedisTier implements DisposableBean {
 		return (generation != null) ? generation : -1;
 	}
 
+	@Override
+	public CompletableFuture<Lease> acquire(CacheKey key, byte[] holder, long leaseMillis) {
+		return attemptAsync(c -> c.set(leaseKey(key), holder, SetArgs.Builder.nx().px(leaseMillis)))
+			.thenApply(answer -> !answer.answered() ? Lease.UNAVAILABLE
+					: "OK".equals(answer.value()) ? Lease.ACQUIRED : Lease.HELD_ELSEWHERE);
+	}
+
+	@Override
+	public CompletableFuture<Void> release(CacheKey key, byte[] holder) {
+		return attemptAsync(c -> c.<Long>eval(RELEASE_IF_HOLDER, ScriptOutputType.INTEGER,
+				new byte[][] { leaseKey(key) }, holder))
+			.thenApply(answer -> null);
+	}
+
 	/**
-	 * Take the per-key lease that lets one instance call the model for a key while the others wait.
+	 * Take the per-key lease that lets one instance call the model for a key while the others wait,
+	 * blocking until Redis answers (for tools and tests; the engine uses {@link #acquire}).
 	 * @return whether this caller holds the lease now; false also when Redis did not answer
 	 */
 	public Lease tryLease(CacheKey key, byte[] token, long leaseMillis) {
@@ -285,7 +363,7 @@ public final class RedisTier implements DisposableBean {
 			return Answer.none();
 		}
 		try {
-			T result = command.apply(c).get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+			T result = command.apply(c).get(currentTimeoutMillis(), TimeUnit.MILLISECONDS);
 			this.availability.succeeded();
 			return new Answer<>(true, result);
 		}
@@ -310,13 +388,54 @@ public final class RedisTier implements DisposableBean {
 		}
 	}
 
+	/**
+	 * A command that never blocks the caller: while the connection is still being opened, or the
+	 * breaker is open, it is answered "none" at once.
+	 */
+	private <T> CompletableFuture<Answer<T>> attemptAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		if (!this.availability.permits()) {
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
+		if (c == null) {
+			startConnecting();
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		CompletableFuture<T> reply;
+		try {
+			reply = command.apply(c).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			this.availability.failed(ex);
+			return CompletableFuture.completedFuture(Answer.none());
+		}
+		return reply.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((result, ex) -> {
+			if (ex == null) {
+				this.availability.succeeded();
+				return new Answer<>(true, result);
+			}
+			Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+					? ex.getCause() : ex;
+			if (cause instanceof RedisCommandExecutionException refusal) {
+				this.availability.refused(refusal);
+			}
+			else {
+				this.availability.failed(cause);
+			}
+			return Answer.none();
+		});
+	}
+
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
 		if (c != null) {
 			return c;
 		}
 		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = startConnecting();
-		long wait = this.firstConnect ? Math.max(FIRST_CONNECT_WAIT.toMillis(), this.timeoutMillis) : this.timeoutMillis;
+		long wait = this.firstConnect
+				? Math.max(FIRST_CONNECT_WAIT.toMillis(), Math.max(this.startupTimeoutMillis, this.timeoutMillis))
+				: this.timeoutMillis;
 		try {
 			return pending.get(wait, TimeUnit.MILLISECONDS);
 		}
@@ -347,6 +466,10 @@ public final class RedisTier implements DisposableBean {
 					.getNativeConnection();
 				this.connection = opened;
 				this.commands = async;
+				// After publishing the connection: either this sees the period or setStartupTimeout sees the connection.
+				if (this.startupPeriodNanos > 0) {
+					this.warmUntilNanos = System.nanoTime() + this.startupPeriodNanos;
+				}
 				return async;
 			}, this.connector);
 			this.connecting = pending;
@@ -368,38 +491,11 @@ public final class RedisTier implements DisposableBean {
 		this.connector.shutdownNow();
 	}
 
-	/** Whether a single-flight lease was taken. */
-	public enum Lease {
-
-		/** This caller holds it. */
-		ACQUIRED,
-
-		/** Another caller (here or on another instance) holds it. */
-		HELD_ELSEWHERE,
-
-		/** Redis did not answer, or refused the command: nobody can coordinate through it now. */
-		UNAVAILABLE
-
-	}
-
 	private record Answer<T>(boolean answered, @Nullable T value) {
 
 		static <T> Answer<T> none() {
 			return new Answer<>(false, null);
 		}
-
-	}
-
-	/**
-	 * What Redis said about one entry.
-	 *
-	 * @param available whether Redis answered at all
-	 * @param bytes the stored entry, null if absent
-	 * @param generation the namespace's current generation (0 if never cleared)
-	 */
-	public record Lookup(boolean available, byte @Nullable [] bytes, long generation) {
-
-		public static final Lookup UNAVAILABLE = new Lookup(false, null, -1);
 
 	}
 

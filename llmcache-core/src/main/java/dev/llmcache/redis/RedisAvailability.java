@@ -1,4 +1,4 @@
-package dev.llmcache.tier;
+package dev.llmcache.redis;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
