@@ -94,7 +94,7 @@ public class LlmCacheAutoConfiguration {
 			.stripUuids(normalize.isStripUuids())
 			.stripIsoTimestamps(normalize.isStripTimestamps());
 		normalize.getPatterns().forEach(normalizer::pattern);
-		return new DefaultLlmCacheKeyGenerator(normalizer.build());
+		return new DefaultLlmCacheKeyGenerator(normalizer.build(), properties.getL1().getKeyMemoSize().toBytes());
 	}
 
 	@Bean

@@ -42,6 +42,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.llmcache.metrics.SemanticIndexMetrics;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -179,7 +181,8 @@ public class LlmCacheSemanticAutoConfiguration {
 			throw new IllegalStateException(
 					"llmcache.semantic.index must be 'memory' or 'vector-store', not '" + semantic.getIndex() + "'");
 		}
-		return new InMemorySemanticIndex(semantic.getApproximateAbove());
+		return InMemorySemanticIndex.bounded(semantic.getApproximateAbove(), semantic.getMaxEntries(),
+				semantic.getMaxEntriesPerBucket(), semantic.getVectors());
 	}
 
 	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
@@ -236,7 +239,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		LlmCacheProperties.Semantic semantic = properties.getSemantic();
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
-				semantic.getPollInterval());
+				semantic.getPollInterval(), semantic.getMaxEntries());
 		LlmCacheProperties.Encryption encryption = properties.getEncryption();
 		if (encryption.isEnabled()) {
 			// What the stream carries is derived from prompts: sealed like the entries themselves.
@@ -249,6 +252,17 @@ public class LlmCacheSemanticAutoConfiguration {
 			stream.start();
 		}
 		return stream;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class SemanticIndexMetricsConfiguration {
+
+		@Bean
+		SemanticIndexMetrics llmCacheSemanticIndexMetrics(SemanticIndex index) {
+			return new SemanticIndexMetrics(index);
+		}
+
 	}
 
 	static PromptNormalizer promptNormalizer(LlmCacheProperties properties) {
