@@ -6,8 +6,8 @@ import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -42,7 +42,8 @@ public class LlmCacheAdvisorAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmCacheAdvisor llmCacheChatClientAdvisor(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator,
 			LlmCacheProperties properties, LlmCacheAdvisorProperties advisor,
-			ObjectProvider<SemanticQueryFactory> semanticQueries) {
+			ObjectProvider<SemanticQueryFactory> semanticQueries,
+			ObjectProvider<LlmCacheAdvisorBuilderCustomizer> customizers) {
 		SemanticQueryFactory semantic = null;
 		if (advisor.isSemantic()) {
 			semantic = semanticQueries.getIfAvailable();
@@ -52,15 +53,16 @@ public class LlmCacheAdvisorAutoConfiguration {
 						+ "exactly only");
 			}
 		}
-		return LlmCacheAdvisor.builder(engine, keyGenerator)
+		LlmCacheAdvisor.Builder builder = LlmCacheAdvisor.builder(engine, keyGenerator)
 			.namespace(advisor.getNamespace())
 			.ttl((advisor.getTtl() != null) ? advisor.getTtl() : properties.getTtl())
 			.maxTemperature((advisor.getMaxTemperature() != null) ? advisor.getMaxTemperature()
 					: properties.getMaxTemperature())
 			.normalize(advisor.isNormalize())
 			.order(advisor.getOrder())
-			.semantic(semantic)
-			.build();
+			.semantic(semantic);
+		customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+		return builder.build();
 	}
 
 }
