@@ -41,9 +41,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that every call is bounded by our own timeout whatever the connection factory's is.
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
- * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>P e:&lt;hash&gt;:l{P e:&lt;hash&gt;}</code>;
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>P l:{P e:&lt;hash&gt;}</code>;
  * the index of a namespace with a cap on its entries at {@code P n:<namespace>}; the stamp of an
- * entry, changed by every store and eviction of it, at <code>P e:&lt;hash&gt;:s{P e:&lt;hash&gt;}</code> (see
+ * entry, changed by every store and eviction of it, at <code>P s:{P e:&lt;hash&gt;}</code> (see
  * {@link #stampKey}). Each entry records the generation it was written under, and a lookup reads the
  * entry, the current generation and the stamp in one {@code MGET}, so clearing a namespace is one
  * write of a new random generation, without {@code KEYS} or {@code SCAN}. Stores, evictions and
@@ -536,16 +536,20 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	}
 
 	/**
-	 * A key in the same hash slot as an entry: the entry key followed by the entry key again as its
-	 * hash tag (<code>P e:&lt;hash&gt;:s{P e:&lt;hash&gt;}</code>), unless the entry key has a tag of its
-	 * own (a prefix such as <code>{app}:</code>), which the new key then shares. Either way it starts
-	 * with the prefix, so an ACL user limited to the prefix's keys reaches it.
+	 * A key in the same hash slot as an entry, under the same prefix but outside the entries' own
+	 * pattern: <code>P s:{P e:&lt;hash&gt;}</code>, the entry key being its hash tag; when the prefix has
+	 * a tag of its own (such as <code>{app}:</code>), that tag already puts both in one slot and the key
+	 * is <code>P s:e:&lt;hash&gt;</code>. Either way it starts with the prefix, so an ACL user limited to
+	 * the prefix's keys reaches it, and a scan of <code>P e:*</code> finds entries only.
 	 */
 	private static byte[] besideEntry(byte[] entryKey, String suffix) {
 		String entry = new String(entryKey, StandardCharsets.UTF_8);
-		int open = entry.indexOf('{');
-		boolean tagged = open >= 0 && entry.indexOf('}', open + 1) > open + 1;
-		return (tagged ? entry + ":" + suffix : entry + ":" + suffix + "{" + entry + "}").getBytes(StandardCharsets.UTF_8);
+		int split = entry.lastIndexOf("e:");
+		String prefix = entry.substring(0, split);
+		int open = prefix.indexOf('{');
+		boolean tagged = open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+		String key = tagged ? prefix + suffix + ":" + entry.substring(split) : prefix + suffix + ":{" + entry + "}";
+		return key.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] newStamp() {
