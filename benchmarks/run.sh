@@ -64,5 +64,11 @@ java -Dllmcache.bench.out="$out" -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -pr
 	|| true
 elapsed=$(( $(date +%s) - started ))
 
+# The memory and replay section is measured apart (MemoryReport, ReplayReport, the JOL tests): kept as it is.
+memory_section="$out/memory-section.md"
+sed -n '/^## Memory and replay/,$p' "$root/BENCHMARKS.md" >"$memory_section" 2>/dev/null || : >"$memory_section"
 python3 "$root/benchmarks/report.py" "$result" "$root/BENCHMARKS.md" "$profile" "$elapsed" "${jmh_opts[*]} -prof gc"
+if [[ -s "$memory_section" ]]; then
+	{ echo; cat "$memory_section"; } >>"$root/BENCHMARKS.md"
+fi
 echo "Wrote $root/BENCHMARKS.md"

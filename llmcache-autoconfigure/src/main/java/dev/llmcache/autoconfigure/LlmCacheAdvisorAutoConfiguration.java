@@ -4,6 +4,7 @@ import dev.llmcache.advisor.LlmCacheAdvisor;
 import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,15 +31,17 @@ public class LlmCacheAdvisorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmCacheAdvisor llmCacheChatClientAdvisor(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator,
-			LlmCacheProperties properties, LlmCacheAdvisorProperties advisor) {
-		return LlmCacheAdvisor.builder(engine, keyGenerator)
+			LlmCacheProperties properties, LlmCacheAdvisorProperties advisor,
+			ObjectProvider<LlmCacheAdvisorBuilderCustomizer> customizers) {
+		LlmCacheAdvisor.Builder builder = LlmCacheAdvisor.builder(engine, keyGenerator)
 			.namespace(advisor.getNamespace())
 			.ttl((advisor.getTtl() != null) ? advisor.getTtl() : properties.getTtl())
 			.maxTemperature((advisor.getMaxTemperature() != null) ? advisor.getMaxTemperature()
 					: properties.getMaxTemperature())
 			.normalize(advisor.isNormalize())
-			.order(advisor.getOrder())
-			.build();
+			.order(advisor.getOrder());
+		customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+		return builder.build();
 	}
 
 }

@@ -2,9 +2,6 @@ package dev.llmcache.autoconfigure;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.codec.EncryptingLlmCacheSerializer;
@@ -17,6 +14,7 @@ import dev.llmcache.engine.LlmCacheEngine;
 import dev.llmcache.engine.LlmCacheErrorHandler;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.LoggingLlmCacheErrorHandler;
+import dev.llmcache.engine.SemanticTier;
 import dev.llmcache.interceptor.DefaultLlmCacheManager;
 import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.interceptor.LlmCacheDefaults;
@@ -29,8 +27,11 @@ import dev.llmcache.key.DefaultLlmCacheKeyGenerator;
 import dev.llmcache.key.LlmCacheKeyGenerator;
 import dev.llmcache.key.ModelFingerprints;
 import dev.llmcache.key.PromptNormalizer;
+import dev.llmcache.observation.LookupObservationConvention;
+import dev.llmcache.observation.ModelCallObservationConvention;
 import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.redis.EntryCaps;
+import dev.llmcache.semantic.SemanticQueryFactory;
 import dev.llmcache.tier.LocalTier;
 import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
@@ -45,15 +46,17 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Auto-configuration of {@code @LlmCached}: keys, tiers (Caffeine L1, Redis L2 when the
@@ -67,6 +70,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnProperty(prefix = "llmcache", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmCacheProperties.class)
+@Import(LlmCacheProxyRegistrar.class)
 public class LlmCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(LlmCacheAutoConfiguration.class);
@@ -90,7 +94,7 @@ public class LlmCacheAutoConfiguration {
 			.stripUuids(normalize.isStripUuids())
 			.stripIsoTimestamps(normalize.isStripTimestamps());
 		normalize.getPatterns().forEach(normalizer::pattern);
-		return new DefaultLlmCacheKeyGenerator(normalizer.build());
+		return new DefaultLlmCacheKeyGenerator(normalizer.build(), properties.getL1().getKeyMemoSize().toBytes());
 	}
 
 	@Bean
@@ -185,40 +189,47 @@ public class LlmCacheAutoConfiguration {
 	@Bean
 	LlmCacheEngine llmCacheEngine(LlmCacheProperties properties, TieredCache cache, CacheabilityPolicy policy,
 			LlmCacheErrorHandler errorHandler, ObjectProvider<LlmCacheListener> listeners,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<SemanticTier> semanticTier,
+			ObjectProvider<LookupObservationConvention> lookupConvention,
+			ObjectProvider<ModelCallObservationConvention> modelCallConvention) {
 		LlmCacheProperties.SingleFlight flight = properties.getSingleFlight();
 		List<LlmCacheListener> all = listeners.orderedStream().toList();
 		LlmCacheListener listener = (all.size() == 1) ? all.get(0) : event -> all.forEach(l -> l.onCall(event));
 		LlmCacheEngine engine = new LlmCacheEngine(cache, policy, errorHandler,
 				new FlightSettings(flight.getTimeout(), flight.isDistributed(), flight.getLease()), listener);
 		observations.ifAvailable(engine::setObservationRegistry);
+		engine.setObservationConventions(lookupConvention.getIfUnique(), modelCallConvention.getIfUnique());
+		semanticTier.ifAvailable(engine::setSemanticTier);
 		return engine;
 	}
 
-	@Bean(destroyMethod = "shutdown")
-	ThreadPoolExecutor llmCacheIoExecutor(LlmCacheProperties properties) {
-		int threads = properties.getAsync().getIoThreads();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(properties.getAsync().getIoQueueCapacity()), new CustomizableThreadFactory(
-						"llmcache-io-"));
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
+	@Bean
+	@ConditionalOnThreading(Threading.PLATFORM)
+	LlmCacheIoPool llmCacheIoPool(LlmCacheProperties properties) {
+		LlmCacheProperties.Async async = properties.getAsync();
+		return LlmCacheIoPool.platformThreads(async.getIoThreads(), async.getIoQueueCapacity());
+	}
+
+	@Bean(name = "llmCacheIoPool")
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	LlmCacheIoPool llmCacheVirtualIoPool(LlmCacheProperties properties) {
+		return LlmCacheIoPool.virtualThreads(properties.getAsync().getIoThreads());
 	}
 
 	@Bean
-	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine,
-			ThreadPoolExecutor llmCacheIoExecutor) {
+	AsyncCalls llmCacheAsyncCalls(LlmCacheProperties properties, LlmCacheEngine engine, LlmCacheIoPool llmCacheIoPool) {
 		LlmCacheProperties.Async async = properties.getAsync();
-		return new AsyncCalls(engine, llmCacheIoExecutor, async.getReplayChunkSize(), async.getReplayChunkDelay());
+		return new AsyncCalls(engine, llmCacheIoPool.executor(), async.getReplayChunkSize(), async.getReplayChunkDelay());
 	}
 
 	@Bean
 	LlmCacheAspectSupport llmCacheAspectSupport(LlmCacheProperties properties, LlmCacheOperationSource operationSource,
 			OperationKeyResolver keyResolver, LlmCacheExpressionEvaluator evaluator, LlmCacheEngine engine,
-			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler) {
+			AsyncCalls asyncCalls, LlmCacheErrorHandler errorHandler, ObjectProvider<SemanticQueryFactory> semanticQueries) {
 		LlmCacheAspectSupport support = new LlmCacheAspectSupport(operationSource, keyResolver, evaluator, engine,
 				asyncCalls, errorHandler);
 		support.setRequirePartition(properties.isRequirePartition());
+		semanticQueries.ifAvailable(support::setSemanticQueryFactory);
 		return support;
 	}
 

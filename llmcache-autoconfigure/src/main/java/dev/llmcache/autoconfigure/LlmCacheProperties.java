@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmcache.policy.CacheabilityPolicy;
+import dev.llmcache.semantic.InMemorySemanticIndex;
 import dev.llmcache.semantic.SemanticQueryFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -327,8 +328,18 @@ public class LlmCacheProperties {
 		/** Whether the in-process tier is used. */
 		private boolean enabled = true;
 
-		/** Upper bound of the summed stored size of in-process entries. */
+		/**
+		 * Upper bound of the heap the in-process entries retain (keys, values and the cache's own
+		 * structures, as weighed per entry).
+		 */
 		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Upper bound of the heap the key memo retains (the raw argument values of recent requests,
+		 * remembered so that a repeated request skips building its key), in a budget of its own,
+		 * apart from max-size; 0 turns the memo off.
+		 */
+		private DataSize keyMemoSize = DataSize.ofMegabytes(8);
 
 		/**
 		 * Whether evictions, namespace clears and overwrites on one instance remove the stale L1
@@ -373,6 +384,14 @@ public class LlmCacheProperties {
 
 		public void setMaxSize(DataSize maxSize) {
 			this.maxSize = maxSize;
+		}
+
+		public DataSize getKeyMemoSize() {
+			return this.keyMemoSize;
+		}
+
+		public void setKeyMemoSize(DataSize keyMemoSize) {
+			this.keyMemoSize = keyMemoSize;
 		}
 
 	}
@@ -552,6 +571,21 @@ public class LlmCacheProperties {
 		/** Bucket size past which approximate (HNSW) search replaces an exact scan. */
 		private int approximateAbove = 2000;
 
+		/**
+		 * Most entries the in-process index holds in all buckets; past it the least recently hit
+		 * (or, never hit, the oldest) are evicted. Their answers stay in L1 and L2 for exact hits.
+		 */
+		private int maxEntries = 100_000;
+
+		/** Most entries the in-process index holds in one bucket (model and options). */
+		private int maxEntriesPerBucket = 100_000;
+
+		/**
+		 * How the in-process index holds vectors: "int8" (scalar-quantized, a quarter of the
+		 * memory) or "float32" (exact similarities).
+		 */
+		private InMemorySemanticIndex.Vectors vectors = InMemorySemanticIndex.Vectors.INT8;
+
 		/** How many embeddings of request texts are kept, so a text is not embedded twice. */
 		private long embeddingCacheSize = 10_000;
 
@@ -561,7 +595,7 @@ public class LlmCacheProperties {
 		/** About how many entries the shared Redis Stream keeps. */
 		private long streamMaxLength = 1_000_000;
 
-		/** How often other instances' new entries are read from the stream. */
+		/** How long one blocking read of the stream waits for other instances' new entries. */
 		private Duration pollInterval = Duration.ofMillis(250);
 
 		/**
@@ -616,6 +650,30 @@ public class LlmCacheProperties {
 
 		public void setApproximateAbove(int approximateAbove) {
 			this.approximateAbove = approximateAbove;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public int getMaxEntriesPerBucket() {
+			return this.maxEntriesPerBucket;
+		}
+
+		public void setMaxEntriesPerBucket(int maxEntriesPerBucket) {
+			this.maxEntriesPerBucket = maxEntriesPerBucket;
+		}
+
+		public InMemorySemanticIndex.Vectors getVectors() {
+			return this.vectors;
+		}
+
+		public void setVectors(InMemorySemanticIndex.Vectors vectors) {
+			this.vectors = vectors;
 		}
 
 		public long getEmbeddingCacheSize() {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 import dev.llmcache.engine.LlmCacheEngine;
-import dev.llmcache.interceptor.LlmCacheAspectSupport;
 import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.semantic.ChatModelHitVerifier;
@@ -43,6 +42,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.llmcache.metrics.SemanticIndexMetrics;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -180,11 +181,12 @@ public class LlmCacheSemanticAutoConfiguration {
 			throw new IllegalStateException(
 					"llmcache.semantic.index must be 'memory' or 'vector-store', not '" + semantic.getIndex() + "'");
 		}
-		return new InMemorySemanticIndex(semantic.getApproximateAbove());
+		return InMemorySemanticIndex.bounded(semantic.getApproximateAbove(), semantic.getMaxEntries(),
+				semantic.getMaxEntriesPerBucket(), semantic.getVectors());
 	}
 
 	// Only an index in this JVM's heap needs sweeping; lookups in a VectorStore skip what expired.
-	@Bean(destroyMethod = "close")
+	@Bean
 	@ConditionalOnProperty(prefix = "llmcache.semantic", name = "index", havingValue = "memory", matchIfMissing = true)
 	ExpiredEntrySweeper llmCacheSemanticSweeper(SemanticIndex index) {
 		return new ExpiredEntrySweeper(index, SWEEP_INTERVAL);
@@ -215,8 +217,7 @@ public class LlmCacheSemanticAutoConfiguration {
 	@Bean
 	DefaultSemanticTier llmCacheSemanticTier(LlmCacheProperties properties, TieredCache cache, SemanticIndex index,
 			EmbeddingCache embeddings, SemanticGuard guard, ObjectProvider<SemanticHitVerifier> verifier,
-			ObjectProvider<SemanticListener> listeners, LlmCacheEngine engine, LlmCacheAspectSupport aspect,
-			SemanticQueryFactory queries, ObjectProvider<EmbeddingModel> embeddingModel,
+			ObjectProvider<SemanticListener> listeners, ObjectProvider<EmbeddingModel> embeddingModel,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		EmbeddingModelReport.log(embeddingModel.getIfUnique(), beanFactory, environment);
 		SemanticMatcher matcher = new SemanticMatcher(embeddings, guard,
@@ -226,8 +227,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		if (!all.isEmpty()) {
 			tier.setListener((all.size() == 1) ? all.get(0) : new CompositeListener(all));
 		}
-		engine.setSemanticTier(tier);
-		aspect.setSemanticQueryFactory(queries);
+		// The engine and the interceptor take the tier and the query factory when they are created.
 		return tier;
 	}
 
@@ -239,7 +239,7 @@ public class LlmCacheSemanticAutoConfiguration {
 		LlmCacheProperties.Semantic semantic = properties.getSemantic();
 		RedisSemanticStream stream = new RedisSemanticStream(connectionFactory,
 				properties.getRedis().getKeyPrefix() + "semantic", index, semantic.getStreamMaxLength(),
-				semantic.getPollInterval());
+				semantic.getPollInterval(), semantic.getMaxEntries());
 		LlmCacheProperties.Encryption encryption = properties.getEncryption();
 		if (encryption.isEnabled()) {
 			// What the stream carries is derived from prompts: sealed like the entries themselves.
@@ -252,6 +252,17 @@ public class LlmCacheSemanticAutoConfiguration {
 			stream.start();
 		}
 		return stream;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class SemanticIndexMetricsConfiguration {
+
+		@Bean
+		SemanticIndexMetrics llmCacheSemanticIndexMetrics(SemanticIndex index) {
+			return new SemanticIndexMetrics(index);
+		}
+
 	}
 
 	static PromptNormalizer promptNormalizer(LlmCacheProperties properties) {

@@ -80,6 +80,15 @@ class LlmCacheAdvisorAutoConfigurationTests {
 	}
 
 	@Test
+	void customizersTuneTheBuilderAfterTheProperties() {
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.advisor.order=5")
+			.withBean("first", LlmCacheAdvisorBuilderCustomizer.class, () -> builder -> builder.order(7))
+			.run(context -> assertThat(context.getBean(LlmCacheAdvisor.class).getOrder()).isEqualTo(7));
+	}
+
+	@Test
 	void backsOffWithoutTheChatClientOrWhenDisabled() {
 		LlmCacheContexts.withoutRedis(server)
 			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))

@@ -1,14 +1,18 @@
 package dev.llmcache.autoconfigure;
 
 import dev.llmcache.semantic.ChatModelHitVerifier;
+import dev.llmcache.metrics.SemanticIndexMetrics;
 import dev.llmcache.semantic.ExpiredEntrySweeper;
+import dev.llmcache.semantic.InMemorySemanticIndex;
+import dev.llmcache.semantic.IndexedRequest;
+import dev.llmcache.semantic.SemanticIndex;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmcache.semantic.GuardRules;
 import dev.llmcache.semantic.SemanticGuard;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.document.Document;
@@ -46,6 +50,32 @@ class LlmCacheSemanticAutoConfigurationTests {
 	@Test
 	void anIndexInThisJvmIsSweptOfExpiredEntries() {
 		this.runner.run(context -> assertThat(context).hasSingleBean(ExpiredEntrySweeper.class));
+	}
+
+	@Test
+	void theInProcessIndexIsBoundedAndItsEvictionsAreMetered() {
+		this.runner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("llmcache.semantic.max-entries=3", "llmcache.semantic.max-entries-per-bucket=2",
+					"llmcache.semantic.vectors=float32")
+			.run(context -> {
+				InMemorySemanticIndex index = (InMemorySemanticIndex) context.getBean(SemanticIndex.class);
+				SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+				context.getBean(SemanticIndexMetrics.class).bindTo(registry);
+				for (int i = 0; i < 4; i++) {
+					index.add(new IndexedRequest("b" + (i % 3), "ns", null, "h" + i, "text", new float[] { 1, 0 },
+							Long.MAX_VALUE));
+				}
+				index.add(new IndexedRequest("b0", "ns", null, "h9", "text", new float[] { 1, 0 }, Long.MAX_VALUE));
+				// The fourth entry is one over the total of 3: the two oldest (one over, one of slack) go.
+				assertThat(index.size()).isEqualTo(3);
+				assertThat(index.nearest("b1", "", new float[] { 1, 0 }, 5, 0)).isEmpty();
+				assertThat(index.nearest("b0", "", new float[] { 1, 0 }, 5, 0)).extracting(n -> n.entry().hash())
+					.containsExactlyInAnyOrder("h3", "h9");
+				assertThat(registry.get("llmcache.semantic.index.evictions").functionCounter().count()).isEqualTo(2);
+				assertThat(registry.get("llmcache.semantic.index.entries").gauge().value()).isEqualTo(3);
+				float[] stored = index.nearest("b2", "", new float[] { 1, 0 }, 1, 0).get(0).entry().vector();
+				assertThat(stored).containsExactly(1, 0);
+			});
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -36,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * no prompt text ever travels. Thread-safe.
  */
 public final class RedisL1Coherence
-		implements InvalidationBroadcaster, RedisTier.Announcements, MessageListener, DisposableBean {
+		implements InvalidationBroadcaster, RedisTier.Announcements, MessageListener, DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisL1Coherence.class);
 
@@ -58,11 +59,19 @@ public final class RedisL1Coherence
 
 	private final AtomicBoolean connectionLost = new AtomicBoolean();
 
-	private final @Nullable Disposable connectionEvents;
+	private final LettuceConnectionFactory connectionFactory;
 
-	private final Thread subscriber;
+	private @Nullable Disposable connectionEvents;
+
+	private @Nullable Thread subscriber;
 
 	private volatile boolean destroyed;
+
+	// Set when a subscription attempt failed: start() does not wait for a Redis that is down.
+	private volatile boolean unreachable;
+
+	// Wakes the subscriber without an interrupt, which would leave a subscription half made.
+	private volatile CountDownLatch stopping = new CountDownLatch(1);
 
 	// Counted down when this instance receives its own probe: from then on it hears every invalidation.
 	private final CountDownLatch probeReceived = new CountDownLatch(1);
@@ -82,8 +91,7 @@ public final class RedisL1Coherence
 	private volatile @Nullable Thread heartbeat;
 
 	/**
-	 * Subscribe to the invalidation channel and register as the cache's broadcaster, with a
-	 * coherence bound of {@value #DEFAULT_BOUND_MILLIS} ms.
+	 * Prepare to subscribe to the invalidation channel, with a coherence bound of {@value #DEFAULT_BOUND_MILLIS} ms.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
 	 */
 	public RedisL1Coherence(TieredCache cache, RedisTier redis, LettuceConnectionFactory connectionFactory,
@@ -92,7 +100,8 @@ public final class RedisL1Coherence
 	}
 
 	/**
-	 * Subscribe to the invalidation channel and register as the cache's broadcaster.
+	 * Prepare to subscribe to the invalidation channel; {@link #start()} subscribes and registers as
+	 * the cache's broadcaster.
 	 * @param channel the pub/sub channel, such as {@code llmcache:invalidations}
 	 * @param bound longest time L1 answers without this instance having heard its own heartbeat on
 	 * the channel: how long an evicted value may be served when pub/sub is cut
@@ -111,13 +120,7 @@ public final class RedisL1Coherence
 		this.container.setRecoveryInterval(1000);
 		this.container.addMessageListener(this, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
-		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
-		cache.setLocalReadable(false);
-		this.subscriber = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
-		this.subscriber.setDaemon(true);
-		this.subscriber.start();
-		this.connectionEvents = subscribeToConnectionEvents(connectionFactory);
-		cache.setBroadcaster(this);
+		this.connectionFactory = connectionFactory;
 		redis.setAnnouncements(this);
 	}
 
@@ -215,13 +218,16 @@ public final class RedisL1Coherence
 			}
 			catch (RuntimeException ex) {
 				// L1 stays unread: another instance that reaches Redis could evict what this one holds.
+				this.unreachable = true;
 				if (!warned) {
 					logger.warn("llmcache: cannot subscribe to L1 invalidations yet (" + ex.getMessage()
 							+ "); retrying in the background");
 					warned = true;
 				}
 				try {
-					Thread.sleep(1000);
+					if (this.stopping.await(1, TimeUnit.SECONDS)) {
+						return;
+					}
 				}
 				catch (InterruptedException interrupted) {
 					return;
@@ -241,6 +247,7 @@ public final class RedisL1Coherence
 			while (!this.destroyed) {
 				if (!publishProbe()) {
 					// Redis does not answer: the heartbeat goes on probing, and L1 answers once a probe comes back.
+					this.unreachable = true;
 					break;
 				}
 				if (this.probeReceived.await(200, TimeUnit.MILLISECONDS)) {
@@ -373,18 +380,90 @@ public final class RedisL1Coherence
 		}
 	}
 
+	/**
+	 * Subscribes once the application context is ready, in the background, waiting at most two
+	 * seconds for the subscription to be confirmed.
+	 */
 	@Override
-	public void destroy() throws Exception {
+	public synchronized void start() {
+		if (this.subscriber != null) {
+			return;
+		}
+		this.destroyed = false;
+		this.unreachable = false;
+		this.stopping = new CountDownLatch(1);
+		// Until it hears invalidations, an L1 copy could outlive an eviction made elsewhere meanwhile.
+		this.cache.setLocalReadable(false);
+		Thread thread = new Thread(this::subscribeUntilStarted, "llmcache-invalidations");
+		thread.setDaemon(true);
+		this.subscriber = thread;
+		thread.start();
+		this.connectionEvents = subscribeToConnectionEvents(this.connectionFactory);
+		this.cache.setBroadcaster(this);
+		// Ready means subscribed: wait a little for it, so that the application's first calls do not
+		// race the subscription for a connection that is still warming up. Redis down is not waited for.
+		long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		try {
+			while (!this.unreachable && System.nanoTime() - giveUpAt < 0
+					&& !this.probeReceived.await(20, TimeUnit.MILLISECONDS)) {
+				// waiting for the own probe, or for the subscriber to find Redis unreachable
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Unsubscribes, after the background subscriber has ended: a subscription still being made while
+	 * the connection factory stops is what logged errors at shutdown.
+	 */
+	@Override
+	public synchronized void stop() {
+		Thread thread = this.subscriber;
+		if (thread == null) {
+			return;
+		}
 		this.destroyed = true;
-		this.subscriber.interrupt();
+		this.stopping.countDown();
 		Thread beating = this.heartbeat;
 		if (beating != null) {
 			beating.interrupt();
 		}
-		if (this.connectionEvents != null) {
-			this.connectionEvents.dispose();
+		try {
+			// At most one subscription attempt (bounded by the container's registration wait) and one probe.
+			thread.join(10_000);
+			if (beating != null) {
+				beating.join(1_000);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.heartbeat = null;
+		Disposable events = this.connectionEvents;
+		if (events != null) {
+			events.dispose();
+			this.connectionEvents = null;
 		}
 		this.container.stop();
+		this.subscriber = null;
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.subscriber != null;
+	}
+
+	/** Stopped before the Redis tier it publishes through. */
+	@Override
+	public int getPhase() {
+		return RedisTier.PHASE + 1;
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		stop();
 		this.container.destroy();
 	}
 

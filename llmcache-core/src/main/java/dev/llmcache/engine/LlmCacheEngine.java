@@ -9,6 +9,12 @@ import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.tier.StoreToken;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ModelUsageRecorder;
+import dev.llmcache.observation.DefaultModelCallObservationConvention;
+import dev.llmcache.observation.LlmCacheObservationDocumentation;
+import dev.llmcache.observation.LookupObservationContext;
+import dev.llmcache.observation.LookupObservationConvention;
+import dev.llmcache.observation.ModelCallObservationContext;
+import dev.llmcache.observation.ModelCallObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -30,8 +36,7 @@ public final class LlmCacheEngine {
 
 	private static final Log logger = LogFactory.getLog(LlmCacheEngine.class);
 
-	/** Name of the observation of the cache's part of a call. */
-	static final String LOOKUP_OBSERVATION = "llmcache.lookup";
+	static final DefaultModelCallObservationConvention DEFAULT_MODEL_CALL_CONVENTION = new DefaultModelCallObservationConvention();
 
 	private final TieredCache cache;
 
@@ -46,6 +51,10 @@ public final class LlmCacheEngine {
 	private volatile @Nullable SemanticTier semanticTier;
 
 	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	private volatile @Nullable LookupObservationConvention lookupConvention;
+
+	private volatile @Nullable ModelCallObservationConvention modelCallConvention;
 
 	public LlmCacheEngine(TieredCache cache, CacheabilityPolicy policy, LlmCacheErrorHandler errorHandler,
 			FlightSettings flight, LlmCacheListener listener) {
@@ -68,6 +77,13 @@ public final class LlmCacheEngine {
 	/** Where spans of lookups and model calls go; none by default. */
 	public void setObservationRegistry(ObservationRegistry observations) {
 		this.observations = observations;
+	}
+
+	/** Conventions replacing the default names and keys of the observations; null keeps the default. */
+	public void setObservationConventions(@Nullable LookupObservationConvention lookup,
+			@Nullable ModelCallObservationConvention modelCall) {
+		this.lookupConvention = lookup;
+		this.modelCallConvention = modelCall;
 	}
 
 	/** A call of the model (or of the method that calls it). */
@@ -130,9 +146,9 @@ public final class LlmCacheEngine {
 
 	/** The observation of a model call, started now. */
 	Observation startModelObservation(CachedCall call) {
-		return Observation.createNotStarted("llmcache.model.call", this.observations)
-			.contextualName("llmcache model call")
-			.lowCardinalityKeyValue("llmcache.namespace", call.namespace())
+		return LlmCacheObservationDocumentation.MODEL_CALL
+			.observation(this.modelCallConvention, DEFAULT_MODEL_CALL_CONVENTION,
+					() -> new ModelCallObservationContext(call.namespace()), this.observations)
 			.start();
 	}
 
@@ -260,7 +276,7 @@ public final class LlmCacheEngine {
 
 	/** The span of a call's lookup, started now. */
 	LookupSpan startLookup(CachedCall call) {
-		return LookupSpan.start(this.observations, call.namespace());
+		return LookupSpan.start(this.observations, this.lookupConvention, call.namespace());
 	}
 
 	/** Tell the listeners, for an event whose lookup span was ended already. */
@@ -278,24 +294,19 @@ public final class LlmCacheEngine {
 	 * tier, age of the entry served, similarity of a semantic hit.
 	 */
 	private void observeOutcome(CallEvent event) {
-		Observation observation = Observation.createNotStarted(LOOKUP_OBSERVATION, this.observations)
-			.contextualName("llmcache lookup")
-			.lowCardinalityKeyValue("llmcache.namespace", event.namespace());
+		Observation observation = LookupSpan.observation(this.observations, this.lookupConvention, event.namespace());
 		tag(observation, event.outcome(), event.entry(), event.similarity());
 		observation.start().stop();
 	}
 
 	static void tag(Observation observation, Outcome outcome, @Nullable CachedValue entry,
 			@Nullable Double similarity) {
-		observation.lowCardinalityKeyValue("llmcache.outcome", outcome.tag())
-			.lowCardinalityKeyValue("llmcache.hit", String.valueOf(outcome.isHit()))
-			.lowCardinalityKeyValue("llmcache.tier", tierOf(outcome));
-		if (entry != null && outcome.isHit()) {
-			observation.highCardinalityKeyValue("llmcache.entry.age.ms",
-					String.valueOf(entry.ageMillis(System.currentTimeMillis())));
-		}
-		if (similarity != null) {
-			observation.highCardinalityKeyValue("llmcache.similarity", String.format("%.4f", similarity));
+		if (observation.getContext() instanceof LookupObservationContext context) {
+			context.setOutcome(outcome);
+			if (entry != null && outcome.isHit()) {
+				context.setEntryAgeMillis(entry.ageMillis(System.currentTimeMillis()));
+			}
+			context.setSimilarity(similarity);
 		}
 	}
 
@@ -307,16 +318,6 @@ public final class LlmCacheEngine {
 	static @Nullable String modelOf(@Nullable Object result, ModelUsageRecorder.Recording recorded) {
 		String model = modelOf(result);
 		return (model != null) ? model : recorded.model();
-	}
-
-	private static String tierOf(Outcome outcome) {
-		return switch (outcome) {
-			case L1_HIT -> "l1";
-			case L2_HIT -> "l2";
-			case SEMANTIC_HIT -> "semantic";
-			case COALESCED -> "in_flight";
-			default -> "none";
-		};
 	}
 
 	static @Nullable String modelOf(@Nullable Object result) {

@@ -3,6 +3,10 @@ package dev.llmcache.engine;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.llmcache.codec.CachedValue;
+import dev.llmcache.observation.DefaultLookupObservationConvention;
+import dev.llmcache.observation.LlmCacheObservationDocumentation;
+import dev.llmcache.observation.LookupObservationContext;
+import dev.llmcache.observation.LookupObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -29,17 +33,22 @@ final class LookupSpan {
 		this.observation = observation;
 	}
 
-	static LookupSpan start(ObservationRegistry registry, String namespace) {
+	static LookupSpan start(ObservationRegistry registry, @Nullable LookupObservationConvention convention,
+			String namespace) {
 		long now = System.nanoTime();
 		if (registry.isNoop()) {
 			return new LookupSpan(now, null);
 		}
-		Observation observation = Observation.createNotStarted(LlmCacheEngine.LOOKUP_OBSERVATION, registry)
-			.contextualName("llmcache lookup")
-			.lowCardinalityKeyValue("llmcache.namespace", namespace)
-			.start();
-		return new LookupSpan(now, observation);
+		return new LookupSpan(now, observation(registry, convention, namespace).start());
 	}
+
+	static Observation observation(ObservationRegistry registry, @Nullable LookupObservationConvention convention,
+			String namespace) {
+		return LlmCacheObservationDocumentation.LOOKUP.observation(convention, DEFAULT_CONVENTION,
+				() -> new LookupObservationContext(namespace), registry);
+	}
+
+	private static final DefaultLookupObservationConvention DEFAULT_CONVENTION = new DefaultLookupObservationConvention();
 
 	long elapsedNanos() {
 		return System.nanoTime() - this.startNanos;

@@ -93,19 +93,19 @@ public class DefaultLlmCacheKeyGenerator implements LlmCacheKeyGenerator {
 	 * @param normalizer applied to prompt texts of requests that ask for normalization
 	 */
 	public DefaultLlmCacheKeyGenerator(PromptNormalizer normalizer) {
-		this(normalizer, KeyMemo.DEFAULT_MAX_CHARS);
+		this(normalizer, KeyMemo.DEFAULT_MAX_BYTES);
 	}
 
 	/**
 	 * @param normalizer applied to prompt texts of requests that ask for normalization
-	 * @param rememberedChars how much argument text (summed lengths) the keys of recent requests
-	 * may be remembered by; 0 to build every key from scratch
+	 * @param memoBytes heap the keys of recent requests, remembered by their raw arguments, may
+	 * retain (8 MB by default); 0 to build every key from scratch
 	 */
-	public DefaultLlmCacheKeyGenerator(PromptNormalizer normalizer, long rememberedChars) {
+	public DefaultLlmCacheKeyGenerator(PromptNormalizer normalizer, long memoBytes) {
 		Assert.notNull(normalizer, "normalizer must not be null");
-		Assert.isTrue(rememberedChars >= 0, "rememberedChars must not be negative");
+		Assert.isTrue(memoBytes >= 0, "memoBytes must not be negative");
 		this.normalizer = normalizer;
-		this.memo = (rememberedChars > 0) ? new KeyMemo(rememberedChars) : null;
+		this.memo = (memoBytes > 0) ? new KeyMemo(memoBytes) : null;
 	}
 
 	@Override

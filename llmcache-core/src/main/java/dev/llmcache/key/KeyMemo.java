@@ -31,24 +31,40 @@ import org.springframework.ai.chat.prompt.Prompt;
  * is keyed as before. Equality may be stricter than the canonical form (the integer 1 and the long 1
  * are remembered apart); it never is looser, so the memo never changes a key.
  *
- * <p>Bounded by the summed length of the remembered texts. Thread-safe.
+ * <p>Bounded in bytes of heap: each entry weighs what it retains (the remembered argument values,
+ * the frozen prompt copies, the key and Caffeine's node), as laid out by a 64-bit HotSpot JVM with
+ * compressed oops, the default below 32 GB of heap. The sizes are JOL measurements
+ * ({@code KeyMemoMemoryTests} checks the weight within 25% of JOL); a larger heap without
+ * compressed oops retains about a third more than weighed. Argument strings are the caller's own
+ * objects: remembering them keeps them alive, so they are counted in full. Thread-safe.
  */
 final class KeyMemo {
 
-	/** About 8 MB of retained argument text at most. */
-	static final long DEFAULT_MAX_CHARS = 4L * 1024 * 1024;
+	/** 8 MB of heap: about 23,000 keys of 40-character questions, 6,000 of 1,000-character ones (measured). */
+	static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
 
-	// Fixed cost of an entry in the weight, so that many short arguments are bounded too.
-	private static final int ENTRY_WEIGHT = 32;
+	// Caffeine's node and hash-table slot per entry (measured, as for L1), the Arguments object
+	// (header, 5 references and 3 ints), the PlaceholderKey (header, 2 references) and the CacheKey
+	// (header and 3 references). Placeholders are rare: a flat 64 bytes when there are any.
+	private static final int ENTRY_BYTES = 80 + 48 + 24 + 24;
+
+	// A String object: header, hash, coder, flag, array reference.
+	private static final int STRING_BYTES = 24;
+
+	// An array's header with its length.
+	private static final int ARRAY_BYTES = 16;
 
 	private static final Object UNREMEMBERED = new Object();
 
 	private final Cache<Arguments, PlaceholderKey> keys;
 
-	KeyMemo(long maxChars) {
+	KeyMemo(long maxBytes) {
 		this.keys = Caffeine.newBuilder()
-			.maximumWeight(maxChars)
-			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight)
+			.maximumWeight(maxBytes)
+			// The namespace is the operation's own string, shared by all its keys.
+			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight + stringBytes(key.key().hash())
+					+ ((key.key().partition() != null) ? stringBytes(key.key().partition()) : 0)
+					+ ((key.placeholders() != Placeholders.NONE) ? 64 : 0))
 			// Maintenance on the calling thread: handing it to the common pool costs a thread
 			// wake-up, which is more than the lookup this memo exists to make cheap.
 			.executor(Runnable::run)
@@ -61,7 +77,7 @@ final class KeyMemo {
 	@Nullable Arguments argumentsOf(KeyRequest request) {
 		List<KeyArgument> arguments = request.arguments();
 		Object[] values = new Object[arguments.size()];
-		int weight = ENTRY_WEIGHT;
+		int weight = ENTRY_BYTES + array(values.length * 4);
 		for (int i = 0; i < values.length; i++) {
 			Object value = frozen(arguments.get(i).value());
 			if (value == UNREMEMBERED) {
@@ -80,6 +96,18 @@ final class KeyMemo {
 
 	void put(Arguments arguments, PlaceholderKey key) {
 		this.keys.put(arguments, key);
+	}
+
+	/** Keys remembered. */
+	long size() {
+		this.keys.cleanUp();
+		return this.keys.estimatedSize();
+	}
+
+	/** Heap the remembered keys retain, as weighed, in bytes. */
+	long weightedSize() {
+		this.keys.cleanUp();
+		return this.keys.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
 	}
 
 	private static @Nullable Object frozen(@Nullable Object value) {
@@ -134,17 +162,39 @@ final class KeyMemo {
 	}
 
 	private static int weightOf(@Nullable Object value) {
+		if (value == null || value instanceof Enum<?> || value instanceof Boolean) {
+			return 0;
+		}
 		if (value instanceof String text) {
-			return text.length();
+			return stringBytes(text);
 		}
 		if (value instanceof FrozenPrompt prompt) {
-			int weight = 0;
+			// The FrozenPrompt (header, reference, int) and its array of roles and texts.
+			int weight = 24 + array(prompt.parts.length * 4);
 			for (Object part : prompt.parts) {
-				weight += (part instanceof String text) ? text.length() : 8;
+				if (part instanceof String text) {
+					weight += stringBytes(text);
+				}
 			}
 			return weight;
 		}
-		return 8;
+		if (value instanceof BigInteger || value instanceof BigDecimal) {
+			return 80;
+		}
+		// Boxed primitives (16 or 24 bytes) and UUID (24): counted as 24.
+		return 24;
+	}
+
+	static int stringBytes(String text) {
+		boolean latin1 = true;
+		for (int i = 0; i < text.length() && latin1; i++) {
+			latin1 = text.charAt(i) <= 0xFF;
+		}
+		return STRING_BYTES + array(latin1 ? text.length() : 2 * text.length());
+	}
+
+	private static int array(int contentBytes) {
+		return (ARRAY_BYTES + contentBytes + 7) & ~7;
 	}
 
 	/** The raw form of a request: its namespace, partition, model, flags and argument values. */

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Gauges of the in-process tier: {@code llmcache.l1.entries} (estimated count) and
- * {@code llmcache.l1.size} (summed stored size, in bytes), the figure {@code llmcache.l1.max-size}
+ * {@code llmcache.l1.size} (retained heap as weighed, in bytes), the figure {@code llmcache.l1.max-size}
  * bounds.
  */
 public class LocalTierMetrics implements MeterBinder {

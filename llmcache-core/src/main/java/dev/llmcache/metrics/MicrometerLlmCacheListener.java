@@ -3,7 +3,6 @@ package dev.llmcache.metrics;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.codec.CachedValue;
 import dev.llmcache.codec.TokenUsage;
@@ -14,7 +13,6 @@ import dev.llmcache.semantic.SemanticListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,10 +20,6 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@value #REQUESTS}: counter, tags {@code namespace}, {@code outcome} (l1_hit, l2_hit,
  * semantic_hit, coalesced, miss, bypass, error);</li>
- * <li>{@value #LOOKUP}: timer of the time spent in the cache before answering or calling the
- * model, tags {@code namespace}, {@code outcome};</li>
- * <li>{@value #MODEL}: timer of the model call, tags {@code namespace}, {@code outcome} (miss,
- * bypass, error);</li>
  * <li>{@value #SIMILARITY}: distribution of the similarity of served semantic hits, tag
  * {@code namespace};</li>
  * <li>{@value #TOKENS_SAVED}: counter of the tokens of the entries hits served, tags
@@ -36,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * calls, tags {@code namespace}, {@code model}, and {@value #EMBEDDING_COST} their price (priced
  * models only): the net saving is {@value #COST_SAVED} minus {@value #EMBEDDING_COST}.</li>
  * </ul>
- * A miss never counts as saved. Both cost counters only grow, as Micrometer counters must; the net
+ * Nothing is timed here: durations come from the observations of
+ * {@link dev.llmcache.observation.LlmCacheObservationDocumentation} (timers {@code llmcache.lookup} and
+ * {@code llmcache.model.call}), so that each is measured once. A miss never counts as saved. Both cost counters only grow, as Micrometer counters must; the net
  * figure is their difference (the Actuator endpoint reports it). Percentiles and histograms are
  * configured as for any meter ({@code management.metrics.distribution.*} in Spring Boot).
  * Thread-safe.
@@ -44,10 +40,6 @@ import org.jspecify.annotations.Nullable;
 public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticListener {
 
 	public static final String REQUESTS = "llmcache.requests";
-
-	public static final String LOOKUP = "llmcache.lookup.duration";
-
-	public static final String MODEL = "llmcache.model.duration";
 
 	public static final String SIMILARITY = "llmcache.similarity";
 
@@ -77,10 +69,6 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 		NamespaceMeters namespace = this.meters.computeIfAbsent(event.namespace(), NamespaceMeters::new);
 		Outcome outcome = event.outcome();
 		namespace.requests.get(outcome).increment();
-		namespace.lookup.get(outcome).record(event.lookupNanos(), TimeUnit.NANOSECONDS);
-		if (outcome == Outcome.MISS || outcome == Outcome.BYPASS || outcome == Outcome.ERROR) {
-			namespace.model.get(outcome).record(event.modelNanos(), TimeUnit.NANOSECONDS);
-		}
 		if (outcome == Outcome.SEMANTIC_HIT && event.similarity() != null) {
 			namespace.similarity.record(event.similarity());
 		}
@@ -93,9 +81,9 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 	@Override
 	public void embedded(String namespace, @Nullable String model, long inputTokens) {
 		String name = (model != null && !model.isEmpty()) ? model : UNKNOWN_MODEL;
-		count(EMBEDDING_TOKENS, "tokens", "Input tokens of the embedding calls the semantic tier made", inputTokens,
+		count(EMBEDDING_TOKENS, "Input tokens of the embedding calls the semantic tier made", inputTokens,
 				"namespace", namespace, "model", name);
-		count(EMBEDDING_COST, null, "Price of the semantic tier's embedding calls, in the currency of llmcache.pricing",
+		count(EMBEDDING_COST, "Price of the semantic tier's embedding calls, in the currency of llmcache.pricing",
 				this.pricing.costOf(model, new TokenUsage(inputTokens, 0)).doubleValue(), "namespace", namespace,
 				"model", name);
 	}
@@ -103,18 +91,22 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 	private void saved(String namespace, CachedValue entry) {
 		TokenUsage usage = entry.usage();
 		String model = (entry.model() != null) ? entry.model() : UNKNOWN_MODEL;
-		count(TOKENS_SAVED, "tokens", "Tokens of the entries cache hits served", usage.inputTokens(), "namespace",
+		count(TOKENS_SAVED, "Tokens of the entries cache hits served", usage.inputTokens(), "namespace",
 				namespace, "model", model, "type", "input");
-		count(TOKENS_SAVED, "tokens", "Tokens of the entries cache hits served", usage.outputTokens(), "namespace",
+		count(TOKENS_SAVED, "Tokens of the entries cache hits served", usage.outputTokens(), "namespace",
 				namespace, "model", model, "type", "output");
-		count(COST_SAVED, null, "Price of the tokens cache hits saved, in the currency of llmcache.pricing",
+		count(COST_SAVED, "Price of the tokens cache hits saved, in the currency of llmcache.pricing",
 				this.pricing.costOf(entry.model(), usage).doubleValue(), "namespace", namespace, "model", model);
 	}
 
-	/** Add to a counter; nothing (not even the counter) for an amount that is not positive. */
-	private void count(String name, @Nullable String baseUnit, String description, double amount, String... tags) {
+	/**
+	 * Add to a counter; nothing (not even the counter) for an amount that is not positive. No base
+	 * unit: tokens and money are counts, and a unit would be repeated in the exported name
+	 * ({@code llmcache_tokens_saved_tokens_total}).
+	 */
+	private void count(String name, String description, double amount, String... tags) {
 		if (amount > 0) {
-			Counter.builder(name).baseUnit(baseUnit).description(description).tags(tags).register(this.registry)
+			Counter.builder(name).description(description).tags(tags).register(this.registry)
 				.increment(amount);
 		}
 	}
@@ -122,10 +114,6 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 	private final class NamespaceMeters {
 
 		private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
-
-		private final Map<Outcome, Timer> lookup = new EnumMap<>(Outcome.class);
-
-		private final Map<Outcome, Timer> model = new EnumMap<>(Outcome.class);
 
 		private final DistributionSummary similarity;
 
@@ -136,16 +124,6 @@ public class MicrometerLlmCacheListener implements LlmCacheListener, SemanticLis
 					.description("Cached calls by outcome")
 					.tags("namespace", namespace, "outcome", outcome.tag())
 					.register(registry));
-				this.lookup.put(outcome, Timer.builder(LOOKUP)
-					.description("Time spent in the cache before answering or calling the model")
-					.tags("namespace", namespace, "outcome", outcome.tag())
-					.register(registry));
-				if (outcome == Outcome.MISS || outcome == Outcome.BYPASS || outcome == Outcome.ERROR) {
-					this.model.put(outcome, Timer.builder(MODEL)
-						.description("Time spent calling the model when the cache did not answer")
-						.tags("namespace", namespace, "outcome", outcome.tag())
-						.register(registry));
-				}
 			}
 			this.similarity = DistributionSummary.builder(SIMILARITY)
 				.description("Similarity of the entries semantic hits served")

@@ -30,6 +30,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -57,7 +58,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * every lookup. As a {@link DistributedFlight} it holds the single-flight leases, with
  * asynchronous commands so that a waiting caller never blocks a thread. Thread-safe.
  */
-public final class RedisTier implements Tier, DistributedFlight, DisposableBean {
+public final class RedisTier implements Tier, DistributedFlight, DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisTier.class);
 
@@ -189,6 +190,10 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 	/** System.nanoTime() until which calls get the start-up timeout; set when the connection opens. */
 	private volatile long warmUntilNanos;
 
+	private volatile boolean running;
+
+	private volatile boolean stopped;
+
 	/**
 	 * @param connectionFactory the application's Lettuce connection factory; this tier holds one
 	 * connection from it (the shared native connection, unless the factory is set not to share)
@@ -211,7 +216,6 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		this.availability = new RedisAvailability(retryInterval);
 		// On a Cluster the generation lives in another slot than the entry: no script may read both.
 		this.standalone = !lettuce.isClusterAware();
-		startConnecting();
 	}
 
 	@Override
@@ -608,12 +612,12 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 				this.availability.refused(refusal);
 			}
 			else {
-				this.availability.failed(ex);
+				failed(ex);
 			}
 			return Answer.none();
 		}
 		catch (Exception ex) {
-			this.availability.failed(ex);
+			failed(ex);
 			return Answer.none();
 		}
 	}
@@ -628,8 +632,10 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			return CompletableFuture.completedFuture(Answer.none());
 		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
-		if (c == null) {
-			startConnecting();
+		if (c == null || this.stopped) {
+			if (!this.stopped) {
+				startConnecting();
+			}
 			return CompletableFuture.completedFuture(Answer.none());
 		}
 		CompletableFuture<T> reply;
@@ -637,7 +643,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			reply = command.apply(c).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
-			this.availability.failed(ex);
+			failed(ex);
 			return CompletableFuture.completedFuture(Answer.none());
 		}
 		return reply.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((result, ex) -> {
@@ -651,13 +657,17 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 				this.availability.refused(refusal);
 			}
 			else {
-				this.availability.failed(cause);
+				failed(cause);
 			}
 			return Answer.none();
 		});
 	}
 
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		if (this.stopped) {
+			// Stopping with the application: the connection factory goes next, nothing is an outage.
+			return null;
+		}
 		RedisClusterAsyncCommands<byte[], byte[]> c = this.commands;
 		if (c != null) {
 			return c;
@@ -674,7 +684,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 			return null;
 		}
 		catch (Exception ex) {
-			this.availability.failed(ex);
+			failed(ex);
 			return null;
 		}
 		finally {
@@ -707,9 +717,62 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean 
 		}
 	}
 
+	/**
+	 * Opens the connection once the application context is ready, waiting for it a little (as a first
+	 * call would), so that the application's first calls find L2 ready; a Redis that is down or slow
+	 * delays startup by at most that wait and is reported by the first call. Outside a context the
+	 * first call opens it.
+	 */
+	@Override
+	public void start() {
+		this.stopped = false;
+		this.running = true;
+		try {
+			startConnecting().get(FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// Not an outage yet: the connection may still come, and the first call decides.
+		}
+	}
+
+	/**
+	 * From now on every call answers as a miss, silently: the application is stopping, and the
+	 * connection factory, which stops after this tier, is about to close the connection.
+	 */
+	@Override
+	public void stop() {
+		this.stopped = true;
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** A failure is an outage, unless the application is stopping and closing the connection itself. */
+	private void failed(Throwable ex) {
+		if (!this.stopped) {
+			this.availability.failed(ex);
+		}
+	}
+
+	/** Started after, and stopped before, the Redis connection factory (phase 0) and its users here. */
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** The lifecycle phase of llmcache's Redis connection; what uses it starts later and stops earlier. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
 	@Override
 	public void destroy() {
 		this.destroyed = true;
+		this.stopped = true;
 		closeSubscription();
 		RedisConnection opened = this.connection;
 		if (opened != null) {

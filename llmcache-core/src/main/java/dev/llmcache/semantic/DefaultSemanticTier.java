@@ -87,6 +87,7 @@ public final class DefaultSemanticTier implements SemanticTier {
 			}
 			TieredCache.Lookup lookup = this.cache.get(candidate.key(), call.type(), true);
 			if (lookup.isHit()) {
+				this.index.recordHit(candidate.bucket(), candidate.hash());
 				return new Match(lookup.value(), neighbor.similarity());
 			}
 			if (lookup.isConclusive()) {

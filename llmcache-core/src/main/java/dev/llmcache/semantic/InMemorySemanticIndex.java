@@ -12,20 +12,22 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
-import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,13 +42,42 @@ import org.jspecify.annotations.Nullable;
  * caller storing an entry waits for a build (a minute and more at 100k entries). Writes made
  * during a build are applied to the new graph before it takes over.
  *
+ * <p>Bounded: at most {@code maxEntries} entries in all and {@code maxEntriesPerBucket} in one
+ * bucket. Past a bound the least valuable entries go first: the least recently hit, where an entry
+ * never hit counts from when it was added (so the oldest of those goes first). Evictions are
+ * counted ({@link #evictions()}). An evicted entry stays answerable from L1 and L2 by its exact
+ * key; only its paraphrases miss.
+ *
+ * <p>Vectors are kept as {@link Vectors#INT8} by default: scalar-quantized to one signed byte per
+ * dimension with a scale per vector (the largest magnitude maps to 127), a quarter of the floats'
+ * size. Similarities are computed between the float query and the quantized entry (and between
+ * quantized entries while a graph is built); for unit vectors of 384 dimensions they differ from
+ * the float ones by about 0.001. See docs/semantic.md for the recall measured at 100k entries.
+ *
+ * <p>Lucene is used through its HNSW graph builder and searcher only, with scorers of our own over
+ * our own vector storage.
+ *
  * <p>Thread-safe: lookups run concurrently; writes to one bucket are serialized, and a lookup in
  * a graph waits while an entry is added to it (about a millisecond at 100k entries).
  */
 public final class InMemorySemanticIndex implements SemanticIndex {
 
+	/** How vectors are held in memory. */
+	public enum Vectors {
+
+		/** As given: 4 bytes per dimension; similarities are exact. */
+		FLOAT32,
+
+		/** Scalar-quantized: 1 byte per dimension and a scale per vector. */
+		INT8
+
+	}
+
 	/** Default size past which a bucket uses HNSW. */
 	public static final int DEFAULT_APPROXIMATE_ABOVE = 2000;
+
+	/** Default bound of the entries in all buckets, and in one. */
+	public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
 	// HNSW parameters, chosen with SemanticLookupBenchmark's vectors (384 dimensions, clustered, 100k
 	// entries in a bucket; 500 queries; 2 busy cores). Found the exact top-1 for, visited, built in:
@@ -67,11 +98,32 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	// Node levels are drawn at random: seeded, so that a bucket's graph is the same from run to run.
 	private static final long SEED = 42;
 
+	// Least valuable first: the entry least recently hit, or, if never hit, added the longest ago.
+	private static final Comparator<Stored> LEAST_VALUABLE_FIRST = Comparator.comparingLong(Stored::lastUsed);
+
 	private final int approximateAbove;
+
+	private final int maxEntries;
+
+	private final int maxEntriesPerBucket;
+
+	private final Vectors vectors;
 
 	private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
 	private final Executor graphBuilder;
+
+	private final AtomicInteger size = new AtomicInteger();
+
+	// Orders additions and hits: an entry's age and recency.
+	private final AtomicLong ticks = new AtomicLong();
+
+	// Ticks of entries added as older than all: counting down from 0, below every tick of `ticks`.
+	private final AtomicLong olderTicks = new AtomicLong();
+
+	private final AtomicLong evictions = new AtomicLong();
+
+	private final Object evicting = new Object();
 
 	public InMemorySemanticIndex() {
 		this(DEFAULT_APPROXIMATE_ABOVE);
@@ -85,20 +137,53 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	}
 
 	/**
+	 * An index of float vectors without a bound on its entries.
 	 * @param approximateAbove bucket size past which approximate (HNSW) search is used
 	 * @param graphBuilder where graphs are built: by default a background thread of this index's own;
 	 * {@code Runnable::run} builds them on the writing thread, which then waits
 	 */
 	public InMemorySemanticIndex(int approximateAbove, Executor graphBuilder) {
+		this(approximateAbove, Integer.MAX_VALUE, Integer.MAX_VALUE, Vectors.FLOAT32, graphBuilder);
+	}
+
+	/**
+	 * @param approximateAbove bucket size past which approximate (HNSW) search is used
+	 * @param maxEntries most entries held in all buckets
+	 * @param maxEntriesPerBucket most entries held in one bucket
+	 * @param vectors how vectors are held
+	 * @param graphBuilder where graphs are built; see {@link #InMemorySemanticIndex(int, Executor)}
+	 */
+	public InMemorySemanticIndex(int approximateAbove, int maxEntries, int maxEntriesPerBucket, Vectors vectors,
+			Executor graphBuilder) {
 		if (approximateAbove < 1) {
 			throw new IllegalArgumentException("approximateAbove must be at least 1, got " + approximateAbove);
 		}
+		if (maxEntries < 1 || maxEntriesPerBucket < 1) {
+			throw new IllegalArgumentException("maxEntries and maxEntriesPerBucket must be at least 1, got "
+					+ maxEntries + " and " + maxEntriesPerBucket);
+		}
 		this.approximateAbove = approximateAbove;
+		this.maxEntries = maxEntries;
+		this.maxEntriesPerBucket = maxEntriesPerBucket;
+		this.vectors = vectors;
 		this.graphBuilder = graphBuilder;
 	}
 
+	/**
+	 * A bounded index whose graphs are built on a background thread of its own.
+	 * @param approximateAbove bucket size past which approximate (HNSW) search is used
+	 * @param maxEntries most entries held in all buckets
+	 * @param maxEntriesPerBucket most entries held in one bucket
+	 * @param vectors how vectors are held ({@link Vectors#INT8} unless exact similarities are needed)
+	 */
+	public static InMemorySemanticIndex bounded(int approximateAbove, int maxEntries, int maxEntriesPerBucket,
+			Vectors vectors) {
+		return new InMemorySemanticIndex(approximateAbove, maxEntries, maxEntriesPerBucket, vectors,
+				backgroundBuilder());
+	}
+
 	// One thread at most, gone when idle, so that an index dropped with its application leaves none behind.
-	private static Executor backgroundBuilder() {
+	static Executor backgroundBuilder() {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				runnable -> {
 					Thread thread = new Thread(runnable, "llmcache-semantic-graph");
@@ -111,8 +196,76 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	@Override
 	public void add(IndexedRequest entry) {
-		this.buckets.computeIfAbsent(entry.bucket(), b -> new Bucket(this.approximateAbove, this.graphBuilder))
-			.add(entry);
+		add(entry, this.ticks.incrementAndGet(), false);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Entries added this way (a replay, in bulk) are not linked into a bucket's graph one by one,
+	 * which costs about a millisecond each at 100k entries: they are scanned exactly until the
+	 * bucket's next graph, built in the background, takes them in.
+	 */
+	@Override
+	public void addOlder(IndexedRequest entry) {
+		add(entry, this.olderTicks.decrementAndGet(), true);
+	}
+
+	private void add(IndexedRequest entry, long added, boolean bulk) {
+		Stored stored = (this.vectors == Vectors.INT8) ? new QuantizedEntry(entry) : new FloatEntry(entry);
+		stored.added = added;
+		Bucket bucket = this.buckets.computeIfAbsent(entry.bucket(),
+				b -> new Bucket(this.approximateAbove, this.graphBuilder));
+		if (bucket.add(stored, bulk)) {
+			this.size.incrementAndGet();
+		}
+		int over = bucket.entries.size() - this.maxEntriesPerBucket;
+		if (over > 0) {
+			evicted(bucket.evict(over + slack(this.maxEntriesPerBucket)));
+		}
+		if (this.size.get() > this.maxEntries) {
+			evictFromAll();
+		}
+	}
+
+	// Evicting a little more than needed makes the cost of ranking the entries rare: once per 1% of the bound.
+	private static int slack(int bound) {
+		return Math.max(1, bound / 100);
+	}
+
+	private void evicted(int count) {
+		this.size.addAndGet(-count);
+		this.evictions.addAndGet(count);
+	}
+
+	private void evictFromAll() {
+		synchronized (this.evicting) {
+			int over = this.size.get() - this.maxEntries;
+			if (over <= 0) {
+				return;
+			}
+			int count = over + slack(this.maxEntries);
+			// The `count` least valuable of all, in a heap whose head is the most valuable of them.
+			PriorityQueue<Stored> victims = new PriorityQueue<>(count + 1, LEAST_VALUABLE_FIRST.reversed());
+			for (Bucket bucket : this.buckets.values()) {
+				for (Stored stored : bucket.entries.values()) {
+					if (victims.size() < count) {
+						victims.add(stored);
+					}
+					else if (LEAST_VALUABLE_FIRST.compare(stored, victims.peek()) < 0) {
+						victims.poll();
+						victims.add(stored);
+					}
+				}
+			}
+			int removed = 0;
+			for (Stored victim : victims) {
+				Bucket bucket = this.buckets.get(victim.bucket());
+				if (bucket != null && bucket.remove(victim.hash(), victim)) {
+					removed++;
+				}
+			}
+			evicted(removed);
+		}
 	}
 
 	@Override
@@ -124,17 +277,26 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	@Override
 	public void remove(String bucket, String hash) {
 		Bucket found = this.buckets.get(bucket);
-		if (found != null) {
-			found.remove(hash);
+		if (found != null && found.remove(hash, null)) {
+			this.size.decrementAndGet();
+		}
+	}
+
+	@Override
+	public void recordHit(String bucket, String hash) {
+		Bucket found = this.buckets.get(bucket);
+		Stored stored = (found != null) ? found.entries.get(hash) : null;
+		if (stored != null) {
+			stored.lastHit = this.ticks.incrementAndGet();
 		}
 	}
 
 	@Override
 	public void removeExpired(long now) {
 		for (Bucket bucket : this.buckets.values()) {
-			for (IndexedRequest entry : bucket.entries.values()) {
-				if (entry.isExpired(now)) {
-					bucket.remove(entry.hash());
+			for (Stored entry : bucket.entries.values()) {
+				if (now >= entry.expiresAt() && bucket.remove(entry.hash(), entry)) {
+					this.size.decrementAndGet();
 				}
 			}
 		}
@@ -142,7 +304,18 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	@Override
 	public int size() {
-		return this.buckets.values().stream().mapToInt(b -> b.entries.size()).sum();
+		return this.size.get();
+	}
+
+	/** Entries evicted to keep within the bounds since this index was created. */
+	public long evictions() {
+		return this.evictions.get();
+	}
+
+	/** Whether an entry is held, for tests. */
+	boolean contains(String bucket, String hash) {
+		Bucket found = this.buckets.get(bucket);
+		return found != null && found.entries.containsKey(hash);
 	}
 
 	/** Whether a bucket has moved to approximate search, for tests. */
@@ -151,9 +324,174 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		return found != null && found.isApproximate();
 	}
 
+	/** An entry as the index holds it: its vector in the index's form, its age and last hit. */
+	private abstract static class Stored {
+
+		// Written once, before the entry is published to other threads through the bucket's map.
+		long added;
+
+		volatile long lastHit;
+
+		long lastUsed() {
+			long hit = this.lastHit;
+			return (hit > 0) ? hit : this.added;
+		}
+
+		abstract String bucket();
+
+		abstract String hash();
+
+		abstract long expiresAt();
+
+		abstract int dimensions();
+
+		/** The entry, with its vector as held (dequantized if quantized). */
+		abstract IndexedRequest request();
+
+		/** Similarity to a unit query vector. */
+		abstract double similarity(float[] query);
+
+		/** Similarity to another entry of the same form. */
+		abstract float similarity(Stored other);
+
+	}
+
+	private static final class FloatEntry extends Stored {
+
+		private final IndexedRequest request;
+
+		FloatEntry(IndexedRequest request) {
+			this.request = request;
+		}
+
+		@Override
+		String bucket() {
+			return this.request.bucket();
+		}
+
+		@Override
+		String hash() {
+			return this.request.hash();
+		}
+
+		@Override
+		long expiresAt() {
+			return this.request.expiresAt();
+		}
+
+		@Override
+		int dimensions() {
+			return this.request.vector().length;
+		}
+
+		@Override
+		IndexedRequest request() {
+			return this.request;
+		}
+
+		@Override
+		double similarity(float[] query) {
+			return EmbeddingCache.dot(query, this.request.vector());
+		}
+
+		@Override
+		float similarity(Stored other) {
+			return VectorUtil.dotProduct(this.request.vector(), ((FloatEntry) other).request.vector());
+		}
+
+	}
+
+	/**
+	 * One byte per dimension: {@code round(x / scale)} with {@code scale = max|x| / 127}, so that
+	 * every vector uses the full range of a byte whatever its largest component.
+	 */
+	static final class QuantizedEntry extends Stored {
+
+		private final String bucket;
+
+		private final String namespace;
+
+		private final @Nullable String partition;
+
+		private final String hash;
+
+		private final String text;
+
+		private final long expiresAt;
+
+		private final byte[] codes;
+
+		private final float scale;
+
+		QuantizedEntry(IndexedRequest request) {
+			this.bucket = request.bucket();
+			this.namespace = request.namespace();
+			this.partition = request.partition();
+			this.hash = request.hash();
+			this.text = request.text();
+			this.expiresAt = request.expiresAt();
+			float[] vector = request.vector();
+			float max = 0;
+			for (float x : vector) {
+				max = Math.max(max, Math.abs(x));
+			}
+			this.scale = (max > 0) ? max / 127 : 1;
+			this.codes = new byte[vector.length];
+			for (int i = 0; i < vector.length; i++) {
+				this.codes[i] = (byte) Math.max(-127, Math.min(127, Math.round(vector[i] / this.scale)));
+			}
+		}
+
+		@Override
+		String bucket() {
+			return this.bucket;
+		}
+
+		@Override
+		String hash() {
+			return this.hash;
+		}
+
+		@Override
+		long expiresAt() {
+			return this.expiresAt;
+		}
+
+		@Override
+		int dimensions() {
+			return this.codes.length;
+		}
+
+		@Override
+		IndexedRequest request() {
+			float[] vector = new float[this.codes.length];
+			for (int i = 0; i < vector.length; i++) {
+				vector[i] = this.codes[i] * this.scale;
+			}
+			return new IndexedRequest(this.bucket, this.namespace, this.partition, this.hash, this.text, vector,
+					this.expiresAt);
+		}
+
+		@Override
+		double similarity(float[] query) {
+			float sum = 0;
+			for (int i = 0; i < this.codes.length; i++) {
+				sum += query[i] * this.codes[i];
+			}
+			return sum * this.scale;
+		}
+
+		@Override
+		float similarity(Stored other) {
+			QuantizedEntry that = (QuantizedEntry) other;
+			return VectorUtil.dotProduct(this.codes, that.codes) * this.scale * that.scale;
+		}
+
+	}
+
 	private static final class Bucket {
 
-		final Map<String, IndexedRequest> entries = new ConcurrentHashMap<>();
+		final Map<String, Stored> entries = new ConcurrentHashMap<>();
 
 		private final int approximateAbove;
 
@@ -161,6 +499,9 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
 		private volatile @Nullable Graph graph;
+
+		// Entries held but not in the graph (added in bulk): scanned beside it until the next graph.
+		private final Map<String, Stored> pending = new ConcurrentHashMap<>();
 
 		private final Executor graphBuilder;
 
@@ -171,28 +512,56 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			this.graphBuilder = graphBuilder;
 		}
 
-		synchronized void add(IndexedRequest entry) {
+		/**
+		 * @param bulk whether to leave the entry out of the graph until the next one is built
+		 * @return whether the entry is new, not a replacement
+		 */
+		synchronized boolean add(Stored entry, boolean bulk) {
 			Graph current = this.graph;
-			if (current != null) {
+			Stored replaced;
+			if (current != null && bulk) {
+				if (entry.dimensions() != current.dimensions) {
+					throw Graph.differentDimensions(current.dimensions, entry.dimensions());
+				}
+				write(() -> current.remove(entry.hash()));
+				this.pending.put(entry.hash(), entry);
+				replaced = this.entries.put(entry.hash(), entry);
+				rebuild();
+			}
+			else if (current != null) {
 				write(() -> current.add(entry));
-				this.entries.put(entry.hash(), entry);
+				this.pending.remove(entry.hash());
+				replaced = this.entries.put(entry.hash(), entry);
 				if (current.isWorn()) {
 					// Entries replaced again and again leave tombstones too.
 					rebuild();
 				}
 			}
 			else {
-				this.entries.put(entry.hash(), entry);
+				Stored any = this.entries.values().stream().findAny().orElse(null);
+				if (any != null && any.dimensions() != entry.dimensions()) {
+					throw Graph.differentDimensions(any.dimensions(), entry.dimensions());
+				}
+				replaced = this.entries.put(entry.hash(), entry);
 				if (this.entries.size() > this.approximateAbove) {
 					rebuild();
 				}
 			}
+			return replaced == null;
 		}
 
-		synchronized void remove(String hash) {
-			if (this.entries.remove(hash) == null) {
-				return;
+		/**
+		 * Remove an entry, if it is (still) the one given.
+		 * @param expected the entry to remove, or null for whichever is held under the hash
+		 * @return whether one was removed
+		 */
+		synchronized boolean remove(String hash, @Nullable Stored expected) {
+			boolean removed = (expected != null) ? this.entries.remove(hash, expected)
+					: this.entries.remove(hash) != null;
+			if (!removed) {
+				return false;
 			}
+			this.pending.remove(hash);
 			Graph current = this.graph;
 			if (current != null) {
 				write(() -> current.remove(hash));
@@ -204,6 +573,20 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 					rebuild();
 				}
 			}
+			return true;
+		}
+
+		/** Remove the least valuable entries; returns how many were removed. */
+		synchronized int evict(int count) {
+			List<Stored> ranked = new ArrayList<>(this.entries.values());
+			ranked.sort(LEAST_VALUABLE_FIRST);
+			int removed = 0;
+			for (int i = 0; i < count && i < ranked.size(); i++) {
+				if (remove(ranked.get(i).hash(), ranked.get(i))) {
+					removed++;
+				}
+			}
+			return removed;
 		}
 
 		/** Have a new graph of the entries built, unless one is being built. */
@@ -232,16 +615,28 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		 * made meanwhile are applied to it, under the bucket's lock, before it takes over.
 		 */
 		private void build() {
-			List<IndexedRequest> snapshot = List.copyOf(this.entries.values());
+			List<Stored> snapshot = List.copyOf(this.entries.values());
 			if (snapshot.isEmpty()) {
 				return;
 			}
-			Graph fresh = new Graph(snapshot.get(0).vector().length);
-			for (IndexedRequest existing : snapshot) {
+			Graph fresh = new Graph(snapshot.get(0).dimensions());
+			for (Stored existing : snapshot) {
 				fresh.add(existing);
 			}
+			// Entries written during the build (a replay writes many): linked in here, not under the lock.
+			List<Stored> missing;
+			do {
+				missing = new ArrayList<>();
+				for (Stored current : this.entries.values()) {
+					if (fresh.entryOf(current.hash()) != current) {
+						missing.add(current);
+					}
+				}
+				missing.forEach(fresh::add);
+			}
+			while (missing.size() > 100);
 			synchronized (this) {
-				for (IndexedRequest current : this.entries.values()) {
+				for (Stored current : this.entries.values()) {
 					if (fresh.entryOf(current.hash()) != current) {
 						fresh.add(current);
 					}
@@ -253,7 +648,10 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				}
 				// A bucket that shrank to half the threshold meanwhile is scanned again (see remove).
 				if (this.entries.size() > this.approximateAbove / 2) {
-					write(() -> this.graph = fresh);
+					write(() -> {
+						this.graph = fresh;
+						this.pending.clear();
+					});
 				}
 			}
 		}
@@ -273,13 +671,19 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		}
 
 		List<Neighbor> nearest(float[] vector, int count, double minSimilarity) {
-			List<Neighbor> found = null;
+			List<Scored> found = null;
 			if (this.graph != null) {
 				this.lock.readLock().lock();
 				try {
 					Graph current = this.graph;
 					if (current != null) {
 						found = current.search(vector, count, minSimilarity);
+						for (Stored entry : this.pending.values()) {
+							double similarity = entry.similarity(vector);
+							if (similarity >= minSimilarity) {
+								found.add(new Scored(entry, similarity));
+							}
+						}
 					}
 				}
 				finally {
@@ -288,37 +692,46 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			}
 			if (found == null) {
 				found = new ArrayList<>();
-				for (IndexedRequest entry : this.entries.values()) {
-					double similarity = EmbeddingCache.dot(vector, entry.vector());
+				for (Stored entry : this.entries.values()) {
+					if (entry.dimensions() != vector.length) {
+						throw Graph.differentDimensions(entry.dimensions(), vector.length);
+					}
+					double similarity = entry.similarity(vector);
 					if (similarity >= minSimilarity) {
-						found.add(new Neighbor(entry, similarity));
+						found.add(new Scored(entry, similarity));
 					}
 				}
 			}
-			found.sort(Comparator.comparingDouble(Neighbor::similarity).reversed());
-			return (found.size() > count) ? List.copyOf(found.subList(0, count)) : found;
+			found.sort(Comparator.comparingDouble(Scored::similarity).reversed());
+			List<Neighbor> nearest = new ArrayList<>(Math.min(count, found.size()));
+			for (int i = 0; i < count && i < found.size(); i++) {
+				nearest.add(new Neighbor(found.get(i).entry().request(), found.get(i).similarity()));
+			}
+			return nearest;
 		}
 
 	}
 
+	private record Scored(Stored entry, double similarity) {
+	}
+
 	/**
-	 * One bucket's HNSW graph: Lucene's on-heap graph, built and searched directly. One graph per
-	 * bucket (not an index of segments, each with its own graph), no stored fields and no searcher
-	 * to refresh: a lookup visits one graph and maps node numbers to entries through an array.
-	 * Removed entries stay in the graph as tombstones (still walked, never returned) until they
-	 * outnumber the live ones; the bucket then builds a new graph.
+	 * One bucket's HNSW graph: Lucene's on-heap graph, built and searched directly with scorers over
+	 * the entries themselves. One graph per bucket (not an index of segments, each with its own
+	 * graph), no stored fields and no searcher to refresh: a lookup visits one graph and maps node
+	 * numbers to entries through a list. Removed entries stay in the graph as tombstones (still
+	 * walked, never returned) until they outnumber the live ones; the bucket then builds a new graph.
 	 *
 	 * <p>Not thread-safe by itself: the bucket guards it with a read-write lock.
 	 */
 	private static final class Graph {
 
-		private final List<float[]> vectors = new ArrayList<>();
-
-		private final List<@Nullable IndexedRequest> nodes = new ArrayList<>();
+		// Every node's entry, removed ones included: the graph still walks through them.
+		private final List<Stored> slots = new ArrayList<>();
 
 		private final Map<String, Integer> ords = new HashMap<>();
 
-		private final RandomAccessVectorValues.Floats values;
+		private final int dimensions;
 
 		private final HnswGraphBuilder builder;
 
@@ -327,19 +740,18 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		private int removed;
 
 		Graph(int dimensions) {
-			this.values = RandomAccessVectorValues.fromFloats(this.vectors, dimensions);
+			this.dimensions = dimensions;
 			try {
-				this.builder = HnswGraphBuilder.create(DefaultFlatVectorScorer.INSTANCE
-					.getRandomVectorScorerSupplier(VectorSimilarityFunction.DOT_PRODUCT, this.values), MAX_CONN,
-						BEAM_WIDTH, SEED);
+				this.builder = HnswGraphBuilder.create(new BetweenNodes(), MAX_CONN, BEAM_WIDTH, SEED);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
 		}
 
-		int dimensions() {
-			return this.values.dimension();
+		static IllegalArgumentException differentDimensions(int held, int given) {
+			return new IllegalArgumentException("embeddings of different dimensions (" + held + " and " + given
+					+ "): was the model changed?");
 		}
 
 		/** Tombstones that outnumber the live entries (and are many): time for a new graph. */
@@ -347,15 +759,13 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			return this.removed > this.ords.size() && this.removed >= 1000;
 		}
 
-		void add(IndexedRequest entry) {
-			if (entry.vector().length != dimensions()) {
-				throw new IllegalArgumentException("embeddings of different dimensions (" + dimensions() + " and "
-						+ entry.vector().length + "): was the model changed?");
+		void add(Stored entry) {
+			if (entry.dimensions() != this.dimensions) {
+				throw differentDimensions(this.dimensions, entry.dimensions());
 			}
 			remove(entry.hash());
-			int ord = this.vectors.size();
-			this.vectors.add(entry.vector());
-			this.nodes.add(entry);
+			int ord = this.slots.size();
+			this.slots.add(entry);
 			this.ords.put(entry.hash(), ord);
 			this.live = FixedBitSet.ensureCapacity(this.live, ord);
 			this.live.set(ord);
@@ -367,9 +777,9 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			}
 		}
 
-		@Nullable IndexedRequest entryOf(String hash) {
+		@Nullable Stored entryOf(String hash) {
 			Integer ord = this.ords.get(hash);
-			return (ord != null) ? this.nodes.get(ord) : null;
+			return (ord != null) ? this.slots.get(ord) : null;
 		}
 
 		List<String> hashes() {
@@ -379,46 +789,102 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		void remove(String hash) {
 			Integer ord = this.ords.remove(hash);
 			if (ord != null) {
-				this.nodes.set(ord, null);
 				this.live.clear(ord);
 				this.removed++;
 			}
 		}
 
-		/** The live entries nearest to a unit vector, most similar first, at least minSimilarity. */
-		List<Neighbor> search(float[] vector, int count, double minSimilarity) {
-			if (vector.length != dimensions()) {
-				throw new IllegalArgumentException("embeddings of different dimensions (" + dimensions() + " and "
-						+ vector.length + "): was the model changed?");
+		/** The live entries nearest to a unit vector, at least minSimilarity. */
+		List<Scored> search(float[] vector, int count, double minSimilarity) {
+			if (vector.length != this.dimensions) {
+				throw differentDimensions(this.dimensions, vector.length);
 			}
 			TopDocs top;
 			try {
-				RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE
-					.getRandomVectorScorer(VectorSimilarityFunction.DOT_PRODUCT, this.values, vector);
 				Bits accept = (this.removed == 0) ? null : this.live;
 				top = HnswGraphSearcher
-					.search(scorer, Math.max(count, SEARCH_BEAM), this.builder.getGraph(), accept, Integer.MAX_VALUE)
+					.search(new ToQuery(vector), Math.max(count, SEARCH_BEAM), this.builder.getGraph(), accept,
+							Integer.MAX_VALUE)
 					.topDocs();
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-			// Lucene scores a dot product d as (1 + d) / 2; the similarity returned is computed exactly.
-			float minScore = (float) ((1 + minSimilarity) / 2) - 1e-6f;
-			List<Neighbor> found = new ArrayList<>(Math.min(count, top.scoreDocs.length));
+			// The walk's similarity may be off by quantization: only clearly dissimilar nodes are cut.
+			float minScore = score(minSimilarity - 0.01) - 1e-6f;
+			List<Scored> found = new ArrayList<>(Math.min(count, top.scoreDocs.length));
 			for (ScoreDoc doc : top.scoreDocs) {
 				if (doc.score < minScore) {
 					break;
 				}
-				IndexedRequest entry = this.nodes.get(doc.doc);
-				if (entry != null) {
-					double similarity = EmbeddingCache.dot(vector, entry.vector());
+				if (this.live.get(doc.doc)) {
+					Stored entry = this.slots.get(doc.doc);
+					double similarity = entry.similarity(vector);
 					if (similarity >= minSimilarity) {
-						found.add(new Neighbor(entry, similarity));
+						found.add(new Scored(entry, similarity));
 					}
 				}
 			}
 			return found;
+		}
+
+		// Lucene's graphs want scores that are never negative: a dot product d is scored (1 + d) / 2, as Lucene does.
+		static float score(double similarity) {
+			return (float) Math.max(0, (1 + similarity) / 2);
+		}
+
+		/**
+		 * Scores nodes against a query vector held in the entries' form (quantized too, where they
+		 * are): the graph is walked with the fast similarity, and what it finds is scored again
+		 * against the query as given.
+		 */
+		private final class ToQuery implements RandomVectorScorer {
+
+			private final Stored query;
+
+			ToQuery(float[] query) {
+				IndexedRequest probe = new IndexedRequest("", "", null, "", "", query, Long.MAX_VALUE);
+				this.query = (slots.get(0) instanceof QuantizedEntry) ? new QuantizedEntry(probe) : new FloatEntry(probe);
+			}
+
+			@Override
+			public float score(int node) {
+				return Graph.score(this.query.similarity(slots.get(node)));
+			}
+
+			@Override
+			public int maxOrd() {
+				return slots.size();
+			}
+
+		}
+
+		/** Scores nodes against a node: what the builder links a new node by. */
+		private final class BetweenNodes implements RandomVectorScorerSupplier {
+
+			@Override
+			public RandomVectorScorer scorer(int ord) {
+				Stored from = slots.get(ord);
+				return new RandomVectorScorer() {
+
+					@Override
+					public float score(int node) {
+						return Graph.score(from.similarity(slots.get(node)));
+					}
+
+					@Override
+					public int maxOrd() {
+						return slots.size();
+					}
+
+				};
+			}
+
+			@Override
+			public RandomVectorScorerSupplier copy() {
+				return this;
+			}
+
 		}
 
 	}

@@ -5,8 +5,10 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,16 +26,32 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamMessageListenerContainerOptions;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamReadRequest;
 
 /**
  * Shares the semantic index between instances through a Redis Stream: every entry this instance
- * indexes is appended (bucket, entry key, text, vector, expiry); on {@link #start()} the stream is
- * read from its beginning into the local index, then followed, so an instance that starts later,
- * or runs beside this one, finds entries written elsewhere. The answers themselves stay in L2;
- * an entry that is gone there is dropped from the index when met.
+ * indexes is appended (bucket, entry key, text, vector, expiry); on {@link #start()} the newest
+ * entries of the stream are replayed into the local index, then the stream is followed, so an
+ * instance that starts later, or runs beside this one, finds entries written elsewhere. The answers
+ * themselves stay in L2; an entry that is gone there is dropped from the index when met.
+ *
+ * <p><b>Replay is bounded</b>: it reads the stream from its newest entry backwards and stops after
+ * {@code replayLimit} live entries (the index's own bound by default: older ones would be evicted
+ * anyway), so its time grows with that limit, not with the stream. Entries replayed are added as
+ * older than any the index already holds, newest first, so that the index's eviction order is
+ * the stream's. {@link #start()} returns when the replay is done: the index answers with what the
+ * other instances had indexed.
+ *
+ * <p><b>Following</b> is a Spring Data Redis {@link StreamMessageListenerContainer}: blocking reads
+ * ({@code XREAD BLOCK}, up to {@code pollInterval}) on a thread of its own from the newest entry
+ * the replay saw, so nothing appended during the replay is missed. A read that fails (Redis down
+ * or slow) is logged at DEBUG and retried after a second; the subscription is never cancelled by
+ * errors. {@link #destroy()} stops the container.
  *
  * <p>Appends run on one background thread with a bounded queue (a full queue drops the append, a
  * Redis failure is logged at DEBUG), so publishing never slows or fails a call. The stream is
@@ -45,6 +63,10 @@ public final class RedisSemanticStream implements DisposableBean {
 
 	private static final int PAGE = 1000;
 
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+	private final RedisConnectionFactory connectionFactory;
+
 	private final StringRedisTemplate redis;
 
 	private final String streamKey;
@@ -55,6 +77,8 @@ public final class RedisSemanticStream implements DisposableBean {
 
 	private final Duration pollInterval;
 
+	private final long replayLimit;
+
 	private final String instanceId = UUID.randomUUID().toString();
 
 	private final ThreadPoolExecutor publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -64,26 +88,43 @@ public final class RedisSemanticStream implements DisposableBean {
 				return thread;
 			});
 
-	private volatile @Nullable Thread follower;
+	private volatile @Nullable StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
 
 	private volatile boolean running;
 
-	private volatile String lastId = "0-0";
+	private volatile long replayed;
+
+	/**
+	 * A stream whose replay is bounded by the index alone (the whole stream at most).
+	 * @param streamKey the stream, such as {@code llmcache:semantic}
+	 * @param maxLength about how many entries the stream keeps
+	 * @param pollInterval how long one blocking read waits for new entries
+	 */
+	public RedisSemanticStream(RedisConnectionFactory connectionFactory, String streamKey, SemanticIndex index,
+			long maxLength, Duration pollInterval) {
+		this(connectionFactory, streamKey, index, maxLength, pollInterval, Long.MAX_VALUE);
+	}
 
 	private volatile StreamPayloadCodec codec = StreamPayloadCodec.PLAIN;
 
 	/**
 	 * @param streamKey the stream, such as {@code llmcache:semantic}
 	 * @param maxLength about how many entries the stream keeps
-	 * @param pollInterval how often new entries are read
+	 * @param pollInterval how long one blocking read waits for new entries
+	 * @param replayLimit most live entries replayed on start, newest first
 	 */
 	public RedisSemanticStream(RedisConnectionFactory connectionFactory, String streamKey, SemanticIndex index,
-			long maxLength, Duration pollInterval) {
+			long maxLength, Duration pollInterval, long replayLimit) {
+		if (replayLimit < 0) {
+			throw new IllegalArgumentException("replayLimit must not be negative, got " + replayLimit);
+		}
+		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.streamKey = streamKey;
 		this.index = index;
 		this.maxLength = maxLength;
 		this.pollInterval = pollInterval;
+		this.replayLimit = replayLimit;
 	}
 
 	/**
@@ -97,23 +138,27 @@ public final class RedisSemanticStream implements DisposableBean {
 	/** The fields of an entry derived from a prompt: partition, text, vector. */
 	public static final java.util.Set<String> PROMPT_DERIVED_FIELDS = java.util.Set.of("p", "t", "v");
 
-	/** Load what the stream holds, then follow it on a daemon thread. */
+	/** Replay the newest entries of the stream, then follow it. */
 	public synchronized void start() {
 		if (this.running) {
 			return;
 		}
 		this.running = true;
+		String from = "0-0";
 		try {
-			load();
+			from = replay();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("llmcache: cannot load the shared semantic index from Redis (" + ex
 					+ "); this instance starts with its own and keeps trying");
+			// Redis was unreachable: follow from the start of what it will hold.
 		}
-		Thread thread = new Thread(this::follow, "llmcache-semantic-follower");
-		thread.setDaemon(true);
-		this.follower = thread;
-		thread.start();
+		follow(from);
+	}
+
+	/** Live entries the last replay added to the index. */
+	public long replayed() {
+		return this.replayed;
 	}
 
 	/** Append an entry this instance indexed, in the background. */
@@ -155,77 +200,93 @@ public final class RedisSemanticStream implements DisposableBean {
 		}
 	}
 
-	private void load() {
+	/**
+	 * Read the stream newest first, adding each entry not seen yet, until the replay limit.
+	 * @return the id of the newest entry read, where following starts
+	 */
+	private String replay() {
+		long started = System.nanoTime();
 		long now = System.currentTimeMillis();
-		int loaded = 0;
-		String from = "-";
-		while (true) {
+		Set<String> seen = new HashSet<>();
+		String newest = null;
+		String to = "+";
+		long added = 0;
+		while (added < this.replayLimit) {
 			List<MapRecord<String, Object, Object>> page = this.redis.opsForStream()
-				.range(this.streamKey, Range.closed(from, "+"), Limit.limit().count(PAGE));
+				.reverseRange(this.streamKey, Range.closed("-", to), Limit.limit().count(PAGE));
 			if (page == null || page.isEmpty()) {
 				break;
 			}
 			for (MapRecord<String, Object, Object> record : page) {
-				if (!record.getId().getValue().equals(from) && apply(record, now, true)) {
-					loaded++;
+				String id = record.getId().getValue();
+				if (id.equals(to)) {
+					continue;
 				}
-				this.lastId = record.getId().getValue();
+				if (newest == null) {
+					newest = id;
+				}
+				Map<Object, Object> fields = record.getValue();
+				// Newest first: an entry written again later was replayed already.
+				if (seen.add(fields.get("b") + " " + fields.get("h")) && apply(record.getId(), fields, now, true, true)) {
+					added++;
+					if (added >= this.replayLimit) {
+						break;
+					}
+				}
 			}
 			if (page.size() < PAGE) {
 				break;
 			}
-			from = this.lastId;
+			to = page.get(page.size() - 1).getId().getValue();
 		}
+		this.replayed = added;
 		if (logger.isDebugEnabled()) {
-			logger.debug("llmcache: loaded " + loaded + " semantic entries from Redis");
+			logger.debug("llmcache: replayed " + added + " semantic entries from Redis in "
+					+ (System.nanoTime() - started) / 1_000_000 + " ms");
 		}
+		return (newest != null) ? newest : "0-0";
 	}
 
-	private void follow() {
-		long lastSweep = System.currentTimeMillis();
-		while (this.running) {
-			try {
-				List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-					.read(StreamReadOptions.empty().count(PAGE), StreamOffset.create(this.streamKey,
-							ReadOffset.from(this.lastId)));
-				long now = System.currentTimeMillis();
-				if (records != null) {
-					for (MapRecord<String, Object, Object> record : records) {
-						apply(record, now, false);
-						this.lastId = record.getId().getValue();
-					}
-				}
-				if (now - lastSweep > 10_000) {
-					this.index.removeExpired(now);
-					lastSweep = now;
-				}
-				if (records == null || records.size() < PAGE) {
-					Thread.sleep(this.pollInterval.toMillis());
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					return;
-				}
-				logger.debug("llmcache: reading the shared semantic index from Redis failed; retrying", ex);
-				try {
-					Thread.sleep(Math.max(1000, this.pollInterval.toMillis()));
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
+	private void follow(String from) {
+		StreamMessageListenerContainerOptions<String, MapRecord<String, String, String>> options = StreamMessageListenerContainerOptions
+			.builder()
+			.pollTimeout(this.pollInterval)
+			.batchSize(PAGE)
+			.executor(runnable -> {
+				Thread thread = new Thread(runnable, "llmcache-semantic-follower");
+				thread.setDaemon(true);
+				thread.start();
+			})
+			.build();
+		StreamMessageListenerContainer<String, MapRecord<String, String, String>> follower = StreamMessageListenerContainer
+			.create(this.connectionFactory, options);
+		StreamReadRequest<String> request = StreamReadRequest.builder(StreamOffset.create(this.streamKey, ReadOffset.from(from)))
+			// Keep following through failures: the next read after the pause resumes where the last one ended.
+			.cancelOnError(error -> false)
+			.errorHandler(this::readFailed)
+			.build();
+		follower.register(request, record -> apply(record.getId(), record.getValue(), System.currentTimeMillis(), false,
+				false));
+		follower.start();
+		this.container = follower;
 	}
 
-	private boolean apply(MapRecord<String, Object, Object> record, long now, boolean includeOwn) {
+	// Called on the follower's thread: pausing it there spaces the retries out.
+	private void readFailed(Throwable error) {
+		if (!this.running) {
+			return;
+		}
+		logger.debug("llmcache: reading the shared semantic index from Redis failed; retrying", error);
 		try {
-			Map<Object, Object> raw = record.getValue();
+			Thread.sleep(RETRY_AFTER.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private boolean apply(RecordId id, Map<?, ?> raw, long now, boolean includeOwn, boolean older) {
+		try {
 			if (!includeOwn && this.instanceId.equals(raw.get("i"))) {
 				return false;
 			}
@@ -234,17 +295,23 @@ public final class RedisSemanticStream implements DisposableBean {
 			if (expiresAt <= now) {
 				return false;
 			}
-			this.index.add(new IndexedRequest(fields.get("b"), fields.get("ns"), fields.get("p"), fields.get("h"),
-					fields.get("t"), decode(fields.get("v")), expiresAt));
+			IndexedRequest entry = new IndexedRequest(fields.get("b"), fields.get("ns"), fields.get("p"), fields.get("h"),
+					fields.get("t"), decode(fields.get("v")), expiresAt);
+			if (older) {
+				this.index.addOlder(entry);
+			}
+			else {
+				this.index.add(entry);
+			}
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.debug("llmcache: ignoring an unreadable semantic stream entry " + record.getId(), ex);
+			logger.debug("llmcache: ignoring an unreadable semantic stream entry " + id, ex);
 			return false;
 		}
 	}
 
-	private static Map<String, String> strings(Map<Object, Object> raw) {
+	private static Map<String, String> strings(Map<?, ?> raw) {
 		Map<String, String> fields = new HashMap<>();
 		raw.forEach((name, value) -> fields.put(String.valueOf(name), (value != null) ? value.toString() : null));
 		return fields;
@@ -266,9 +333,9 @@ public final class RedisSemanticStream implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.running = false;
-		Thread thread = this.follower;
-		if (thread != null) {
-			thread.interrupt();
+		StreamMessageListenerContainer<?, ?> follower = this.container;
+		if (follower != null) {
+			follower.stop();
 		}
 		this.publisher.shutdown();
 		try {

@@ -25,8 +25,23 @@ public interface SemanticIndex {
 	 */
 	List<Neighbor> nearest(String bucket, String text, float[] vector, int count, double minSimilarity);
 
+	/**
+	 * Add an entry older than every entry held: a replay, newest first. Bounded indexes evict it
+	 * before the entries they hold, and before the ones added this way earlier.
+	 */
+	default void addOlder(IndexedRequest entry) {
+		add(entry);
+	}
+
 	/** Remove an entry; unknown entries are ignored. */
 	void remove(String bucket, String hash);
+
+	/**
+	 * An entry answered a request: bounded indexes keep the entries hit recently the longest.
+	 * Unknown entries are ignored.
+	 */
+	default void recordHit(String bucket, String hash) {
+	}
 
 	/** Remove expired entries. */
 	default void removeExpired(long now) {

@@ -9,8 +9,9 @@ import dev.llmcache.key.CacheKey;
 import org.jspecify.annotations.Nullable;
 
 /**
- * L1: an in-process Caffeine cache bounded in bytes of stored size, where every entry expires at
- * its own {@link CachedValue#expiresAt()}, the moment its L2 copy expires too.
+ * L1: an in-process Caffeine cache bounded in bytes of heap, as {@link HeapWeigher} estimates what
+ * each entry retains, where every entry expires at its own {@link CachedValue#expiresAt()}, the
+ * moment its L2 copy expires too.
  *
  * <p>Expiry is checked here, against the wall clock, rather than by Caffeine: a cache with a
  * variable expiry policy does a timer-wheel update on every read and serializes readers in its
@@ -33,12 +34,12 @@ public final class LocalTier implements Tier {
 	private final AtomicLong nextSweepAt = new AtomicLong(System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS);
 
 	/**
-	 * @param maxBytes upper bound of the summed stored size of all entries
+	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
 	 */
 	public LocalTier(long maxBytes) {
 		this.cache = Caffeine.newBuilder()
 			.maximumWeight(maxBytes)
-			.weigher((CacheKey key, CachedValue value) -> Math.max(1, value.storedBytes()))
+			.weigher(new HeapWeigher())
 			// Maintenance (draining read buffers, expiring, evicting) on the calling thread. Handing
 			// it to the common pool wakes a pool thread every few reads, and that wake-up cost more
 			// than the hit itself (13% of an L1 hit in the JMH stack profile).
@@ -143,7 +144,7 @@ public final class LocalTier implements Tier {
 		return this.cache.estimatedSize();
 	}
 
-	/** The summed stored size of the entries, in bytes. */
+	/** The heap the entries retain, in bytes, as weighed. */
 	public long weightedSize() {
 		return this.cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
 	}

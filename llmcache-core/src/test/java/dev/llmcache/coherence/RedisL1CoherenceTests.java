@@ -52,6 +52,7 @@ class RedisL1CoherenceTests {
 		CacheKey before = key("before");
 		cache.local().put(before, value("possibly evicted elsewhere"));
 		RedisL1Coherence coherence = new RedisL1Coherence(cache, redisTier, factory, "coherence:invalidations");
+		coherence.start();
 		try {
 			CacheKey after = key("after");
 			long deadline = System.currentTimeMillis() + 10_000;

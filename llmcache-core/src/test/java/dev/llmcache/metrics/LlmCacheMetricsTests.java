@@ -27,7 +27,13 @@ import dev.llmcache.tier.LocalTier;
 import dev.llmcache.redis.RedisTier;
 import dev.llmcache.tier.TieredCache;
 import dev.llmcache.usage.ChatModelUsageObservationHandler;
+import dev.llmcache.observation.DefaultLookupObservationConvention;
+import dev.llmcache.observation.DefaultModelCallObservationConvention;
+import dev.llmcache.observation.LookupObservationContext;
 import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -103,6 +109,7 @@ class LlmCacheMetricsTests {
 
 	@Test
 	void scriptedMissesAndHitsGiveExactCountsTokensAndCost() throws Throwable {
+		this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
 		TieredCache cache = new TieredCache(new LocalTier(10_000_000), this.redisTier, new JsonLlmCacheSerializer(), 0);
 		LlmCacheEngine engine = engine(cache);
 		ChatModel model = chatModel();
@@ -163,10 +170,17 @@ class LlmCacheMetricsTests {
 			.stream().mapToDouble(c -> c.count()).sum()).isEqualTo(savedOut);
 		assertThat(this.meters.get("llmcache.cost.saved").counters().stream().mapToDouble(c -> c.count()).sum())
 			.isCloseTo(savedCost.doubleValue(), within(1e-12));
-		assertThat(this.meters.get("llmcache.model.duration").tags("namespace", "chat", "outcome", "miss").timer()
-			.count()).isEqualTo(1);
-		assertThat(this.meters.get("llmcache.lookup.duration").tags("namespace", "faq").timers().stream()
+		// Timed once, through the observations: no other timer of ours.
+		assertThat(this.meters.getMeters()).filteredOn(meter -> meter instanceof Timer)
+			.extracting(meter -> meter.getId().getName())
+			.filteredOn(name -> name.startsWith("llmcache"))
+			.containsOnly("llmcache.lookup", "llmcache.model.call");
+		assertThat(this.meters.get("llmcache.model.call").tags("llmcache.namespace", "chat").timer().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("llmcache.lookup").tags("llmcache.namespace", "faq").timers().stream()
 			.mapToLong(t -> t.count()).sum()).isEqualTo(3);
+		assertThat(this.meters.get("llmcache.lookup").tags("llmcache.namespace", "chat", "llmcache.outcome", "l1_hit")
+			.timer().count()).isEqualTo(2);
 	}
 
 	@Test
@@ -244,6 +258,44 @@ class LlmCacheMetricsTests {
 				.hasLowCardinalityKeyValue("llmcache.tier", "l2")
 				.hasLowCardinalityKeyValue("llmcache.hit", "true")
 				.hasHighCardinalityKeyValueWithKey("llmcache.entry.age.ms"));
+	}
+
+	@Test
+	void anApplicationConventionRenamesAndRetagsTheObservations() throws Throwable {
+		LlmCacheEngine engine = engine(new TieredCache(new LocalTier(10_000_000), null, new JsonLlmCacheSerializer(), 0));
+		engine.setObservationConventions(new DefaultLookupObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "cache.lookup";
+			}
+
+			@Override
+			public KeyValues getLowCardinalityKeyValues(LookupObservationContext context) {
+				return super.getLowCardinalityKeyValues(context).and("team", "search");
+			}
+
+		}, new DefaultModelCallObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "cache.model";
+			}
+
+		});
+		ChatModel model = chatModel();
+		engine.call(call("renamed", "Rename me"), () -> model.call("Rename me"));
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasObservationWithNameEqualTo("cache.model")
+			.that()
+			.hasLowCardinalityKeyValue("llmcache.namespace", "renamed");
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasObservationWithNameEqualTo("cache.lookup")
+			.that()
+			.hasLowCardinalityKeyValue("team", "search")
+			.hasLowCardinalityKeyValue("llmcache.outcome", "miss");
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasNumberOfObservationsWithNameEqualTo("llmcache.lookup", 0);
 	}
 
 	@Test

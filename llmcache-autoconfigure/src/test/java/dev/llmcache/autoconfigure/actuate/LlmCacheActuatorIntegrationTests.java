@@ -4,7 +4,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.autoconfigure.AskService;
@@ -91,15 +99,82 @@ class LlmCacheActuatorIntegrationTests {
 		String scrape = get("/prometheus").body();
 		assertThat(scrape).contains("llmcache_requests_total{namespace=\"faq\",outcome=\"miss\"} 1.0")
 			.contains("llmcache_requests_total{namespace=\"faq\",outcome=\"l1_hit\"} 2.0")
-			.contains("llmcache_lookup_duration_seconds_count{namespace=\"faq\",outcome=\"l1_hit\"} 2")
-			.contains("llmcache_model_duration_seconds_count{namespace=\"faq\",outcome=\"miss\"} 1")
-			.contains("llmcache_tokens_saved_tokens_total{model=\"gpt-4o-mini\",namespace=\"faq\",type=\"input\"} "
+			.containsPattern("llmcache_lookup_seconds_count\\{[^}]*llmcache_namespace=\"faq\",llmcache_outcome=\"l1_hit\"[^}]*\\} 2")
+			.containsPattern("llmcache_model_call_seconds_count\\{[^}]*llmcache_namespace=\"faq\"[^}]*\\} 1")
+			.contains("llmcache_tokens_saved_total{model=\"gpt-4o-mini\",namespace=\"faq\",type=\"input\"} "
 					+ (2.0 * inputTokens))
-			.contains("llmcache_tokens_saved_tokens_total{model=\"gpt-4o-mini\",namespace=\"faq\",type=\"output\"} "
+			.contains("llmcache_tokens_saved_total{model=\"gpt-4o-mini\",namespace=\"faq\",type=\"output\"} "
 					+ (2.0 * outputTokens))
+			.doesNotContain("llmcache_lookup_duration_seconds")
+			.doesNotContain("llmcache_model_duration_seconds")
 			.contains("llmcache_cost_saved_total{model=\"gpt-4o-mini\",namespace=\"faq\"}")
 			.contains("llmcache_l1_size_bytes")
 			.contains("llmcache_similarity");
+	}
+
+	@Test
+	void operationsGuideListsEveryMeterPrometheusShowsWithItsTags() throws Exception {
+		AskService service = context.getBean(AskService.class);
+		// Not in "faq": another test counts that namespace's calls exactly.
+		service.ask("Is every meter documented?");
+		service.ask("Is every meter documented?");
+		Map<String, Set<String>> documented = documentedMeters(Files.readString(Path.of("../docs/operations.md")));
+		Map<String, Set<String>> scraped = scrapedMeters(get("/prometheus").body());
+
+		assertThat(scraped).as("every meter Prometheus shows is documented with exactly its tags")
+			.isNotEmpty()
+			.allSatisfy((name, tags) -> assertThat(documented).as(name).containsEntry(name, tags));
+		// Embedding meters appear only with a semantic tier, which this application has not.
+		assertThat(documented.keySet()).as("every documented meter is published")
+			.containsExactlyInAnyOrderElementsOf(union(scraped.keySet(),
+					Set.of("llmcache_tokens_embedding", "llmcache_cost_embedding")));
+	}
+
+	/** Meter name (as Prometheus spells it, without unit or suffix) to tag keys, from the guide's tables. */
+	private static Map<String, Set<String>> documentedMeters(String guide) {
+		Map<String, Set<String>> meters = new TreeMap<>();
+		Matcher row = Pattern.compile("(?m)^\\| `(llmcache\\.[a-z0-9.]+)` \\| [^|]+ \\|([^|]*)\\|").matcher(guide);
+		while (row.find()) {
+			Set<String> tags = new TreeSet<>();
+			Matcher tag = Pattern.compile("`([a-z0-9._]+)`").matcher(row.group(2));
+			while (tag.find()) {
+				tags.add(tag.group(1).replace('.', '_'));
+			}
+			meters.put(row.group(1).replace('.', '_'), tags);
+		}
+		return meters;
+	}
+
+	private static Map<String, Set<String>> scrapedMeters(String scrape) {
+		Map<String, Set<String>> meters = new TreeMap<>();
+		Matcher sample = Pattern.compile("(?m)^(llmcache_[a-z0-9_]+)(?:\\{([^}]*)\\})? ").matcher(scrape);
+		while (sample.find()) {
+			String name = sample.group(1).replaceFirst(
+					"(_seconds_active_count|_seconds_duration_sum|_seconds_count|_seconds_sum|_seconds_max|_seconds_bucket"
+							+ "|_seconds|_total|_bytes|_count|_sum|_max|_bucket)$",
+					"");
+			Set<String> tags = new TreeSet<>();
+			if (sample.group(2) != null) {
+				Matcher label = Pattern.compile("([a-z0-9_]+)=\"").matcher(sample.group(2));
+				while (label.find()) {
+					if (!label.group(1).equals("le") && !label.group(1).equals("quantile")) {
+						tags.add(label.group(1));
+					}
+				}
+			}
+			meters.merge(name, tags, (a, b) -> {
+				Set<String> all = new TreeSet<>(a);
+				all.addAll(b);
+				return all;
+			});
+		}
+		return meters;
+	}
+
+	private static Set<String> union(Set<String> a, Set<String> b) {
+		Set<String> all = new TreeSet<>(a);
+		all.addAll(b);
+		return all;
 	}
 
 	@Test
