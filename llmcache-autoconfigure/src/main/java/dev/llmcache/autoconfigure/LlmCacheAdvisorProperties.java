@@ -30,6 +30,12 @@ public class LlmCacheAdvisorProperties {
 	/** Position of the advisor in the ChatClient advisor chain. */
 	private int order = LlmCacheAdvisor.DEFAULT_ORDER;
 
+	/**
+	 * Whether a paraphrase of an earlier request may be answered through the semantic tier
+	 * (llmcache.semantic.*: threshold, guards, shadow mode); needs an EmbeddingModel bean.
+	 */
+	private boolean semantic = false;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -76,6 +82,14 @@ public class LlmCacheAdvisorProperties {
 
 	public void setOrder(int order) {
 		this.order = order;
+	}
+
+	public boolean isSemantic() {
+		return this.semantic;
+	}
+
+	public void setSemantic(boolean semantic) {
+		this.semantic = semantic;
 	}
 
 }

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The auto-configured {@link LlmCacheAdvisor}: the same engine, tiers and listeners as
@@ -102,6 +104,75 @@ class LlmCacheAdvisorAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(LlmCacheAdvisorAutoConfiguration.class))
 			.withPropertyValues("llmcache.enabled=false")
 			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmCacheAdvisor.class));
+	}
+
+	@Test
+	void semanticMatchingIsOffByDefaultAndOnWithThePropertyWhenTheTierExists() {
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheSemanticAutoConfiguration.class,
+					LlmCacheAdvisorAutoConfiguration.class))
+			.withBean(EmbeddingModel.class, LlmCacheSemanticAutoConfigurationTests.ConstantEmbeddingModel::new)
+			.run(context -> assertThat(context.getBean(LlmCacheAdvisor.class).isSemantic()).isFalse());
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheSemanticAutoConfiguration.class,
+					LlmCacheAdvisorAutoConfiguration.class))
+			.withBean(EmbeddingModel.class, LlmCacheSemanticAutoConfigurationTests.ConstantEmbeddingModel::new)
+			.withPropertyValues("llmcache.advisor.semantic=true")
+			.run(context -> assertThat(context.getBean(LlmCacheAdvisor.class).isSemantic()).isTrue());
+	}
+
+	@Test
+	void semanticMatchingWithoutASemanticTierFallsBackToExactMatches() {
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheSemanticAutoConfiguration.class,
+					LlmCacheAdvisorAutoConfiguration.class))
+			.withPropertyValues("llmcache.advisor.semantic=true")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				LlmCacheAdvisor advisor = context.getBean(LlmCacheAdvisor.class);
+				assertThat(advisor.isSemantic()).isFalse();
+				ChatClient chat = ChatClient.builder(context.getBean(ChatModel.class)).defaultAdvisors(advisor).build();
+				chat.prompt().user("What is Redis?").call().content();
+				chat.prompt().user("What is Redis?").call().content();
+				assertThat(server.requestCount()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void aMalformedSemanticParameterIsAClearErrorBeforeAnyModelCall() {
+		LlmCacheContexts.withoutRedis(server)
+			.withConfiguration(AutoConfigurations.of(LlmCacheSemanticAutoConfiguration.class,
+					LlmCacheAdvisorAutoConfiguration.class))
+			.withBean(EmbeddingModel.class, LlmCacheSemanticAutoConfigurationTests.ConstantEmbeddingModel::new)
+			.withPropertyValues("llmcache.advisor.semantic=true")
+			.run(context -> {
+				ChatClient chat = ChatClient.builder(context.getBean(ChatModel.class))
+					.defaultAdvisors(context.getBean(LlmCacheAdvisor.class))
+					.build();
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> chat.prompt()
+						.user("What is Redis?")
+						.advisors(a -> a.param(LlmCacheAdvisor.SEMANTIC, "sometimes"))
+						.call()
+						.content())
+					.withMessage("Advisor parameter llmcache.semantic must be true or false, got 'sometimes'");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> chat.prompt()
+						.user("What is Redis?")
+						.advisors(a -> a.param(LlmCacheAdvisor.MIN_SIMILARITY, "high"))
+						.call()
+						.content())
+					.withMessage("Advisor parameter llmcache.min-similarity must be a cosine similarity in [0, 1], "
+							+ "got 'high'");
+				assertThat(server.requestCount()).isZero();
+				// The string forms are accepted.
+				chat.prompt()
+					.user("What is Redis?")
+					.advisors(a -> a.param(LlmCacheAdvisor.SEMANTIC, "false").param(LlmCacheAdvisor.MIN_SIMILARITY, "0.9"))
+					.call()
+					.content();
+				assertThat(server.requestCount()).isEqualTo(1);
+			});
 	}
 
 }

@@ -132,7 +132,7 @@ class LlmCacheSemanticAutoConfigurationTests {
 					assertThat(server.requestCount()).isEqualTo(1);
 					assertThat(server.lastRequest().path("model").asString()).isEqualTo("gpt-4.1-nano");
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
-					context.getBean(MeterBinder.class).bindTo(registry);
+					context.getBean("llmCacheSemanticVerifierMetrics", MeterBinder.class).bindTo(registry);
 					assertThat(registry.get("llmcache.semantic.verifier").tag("outcome", "rejected").functionCounter()
 						.count()).isEqualTo(1);
 					assertThat(registry.get("llmcache.semantic.verifier").tag("outcome", "confident").functionCounter()

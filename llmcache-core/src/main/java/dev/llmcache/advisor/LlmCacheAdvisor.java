@@ -11,10 +11,12 @@ import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.engine.AsyncCalls;
 import dev.llmcache.engine.CachedCall;
 import dev.llmcache.engine.LlmCacheEngine;
+import dev.llmcache.engine.SemanticQuery;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.key.KeyArgument;
 import dev.llmcache.key.KeyRequest;
 import dev.llmcache.key.LlmCacheKeyGenerator;
+import dev.llmcache.semantic.SemanticQueryFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +66,15 @@ import org.springframework.util.ReflectionUtils;
  * no thread is held while a stream runs or waits; only the cache's own I/O (lookups, the store)
  * runs on the given scheduler ({@link Schedulers#boundedElastic()} by default).
  *
+ * <p>Semantic matching (off unless {@link Builder#semantic(SemanticQueryFactory)} is given one):
+ * after an exact miss, the semantic tier of the engine looks for an earlier request whose last
+ * user message means the same, under the same guards, shadow mode and metrics as
+ * {@code @LlmCached(semantic = true)}. Everything but the text of that last user message must
+ * match exactly: namespace, partition, system prompt, earlier history, model, options and tools.
+ * A request turns it off with {@code a.param(LlmCacheAdvisor.SEMANTIC, false)} or raises the
+ * threshold with {@code a.param(LlmCacheAdvisor.MIN_SIMILARITY, 0.95)}; the thread's
+ * {@link LlmCacheControl} applies on top.
+ *
  * <p>The {@link LlmCacheControl} of the thread that calls the chat client applies, for streams as
  * well. Thread-safe.
  */
@@ -71,6 +82,19 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/** Advisor parameter: the partition (tenant or user) of a request; absent means shared. */
 	public static final String PARTITION = "llmcache.partition";
+
+	/**
+	 * Advisor parameter: {@code false} (a {@code Boolean} or the string {@code "false"}) makes this
+	 * request match exactly only, though the advisor has semantic matching on; absent means on.
+	 */
+	public static final String SEMANTIC = "llmcache.semantic";
+
+	/**
+	 * Advisor parameter: the lowest cosine similarity in [0, 1] a semantic hit may have for this
+	 * request (a {@code Number} or a numeric string). It only raises the configured threshold: a
+	 * lower value leaves it as it is.
+	 */
+	public static final String MIN_SIMILARITY = "llmcache.min-similarity";
 
 	/**
 	 * Response context key: {@code Boolean.TRUE} on a response answered from the cache (or shared
@@ -112,7 +136,11 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 
 	private final AsyncCalls streams;
 
+	private final @Nullable SemanticQueryFactory semanticQueries;
+
 	private final AtomicBoolean warnedUnkeyable = new AtomicBoolean();
+
+	private final AtomicBoolean warnedSemantic = new AtomicBoolean();
 
 	private LlmCacheAdvisor(Builder builder) {
 		this.engine = builder.engine;
@@ -122,6 +150,7 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 		this.maxTemperature = builder.maxTemperature;
 		this.normalize = builder.normalize;
 		this.order = builder.order;
+		this.semanticQueries = builder.semanticQueries;
 		Scheduler scheduler = builder.scheduler;
 		this.streams = new AsyncCalls(builder.engine, scheduler::schedule, 0, Duration.ZERO);
 	}
@@ -142,6 +171,11 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 
 	public String getNamespace() {
 		return this.namespace;
+	}
+
+	/** Whether requests may be answered by a paraphrase through the semantic tier. */
+	public boolean isSemantic() {
+		return this.semanticQueries != null;
 	}
 
 	@Override
@@ -223,10 +257,10 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 		}
 		Object partition = request.context().get(PARTITION);
 		CacheKey key;
+		KeyRequest keyRequest = new KeyRequest(this.namespace, (partition != null) ? partition.toString() : null,
+				this.normalize, method, List.of(new KeyArgument("prompt", prompt)));
 		try {
-			key = this.keyGenerator.generate(new KeyRequest(this.namespace,
-					(partition != null) ? partition.toString() : null, this.normalize, method,
-					List.of(new KeyArgument("prompt", prompt))));
+			key = this.keyGenerator.generate(keyRequest);
 		}
 		catch (IllegalArgumentException ex) {
 			if (this.warnedUnkeyable.compareAndSet(false, true)) {
@@ -235,7 +269,63 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 			}
 			return null;
 		}
-		return new CachedCall(key, CHAT_RESPONSE, this.ttl);
+		return new CachedCall(key, CHAT_RESPONSE, this.ttl, result -> true, semanticQuery(request, keyRequest));
+	}
+
+	private @Nullable SemanticQuery semanticQuery(ChatClientRequest request, KeyRequest keyRequest) {
+		SemanticQueryFactory factory = this.semanticQueries;
+		if (factory == null || !semanticRequested(request.context().get(SEMANTIC))) {
+			return null;
+		}
+		double threshold = minSimilarity(request.context().get(MIN_SIMILARITY));
+		try {
+			return factory.queryFor(keyRequest, Math.max(threshold, factory.threshold()), -1);
+		}
+		catch (RuntimeException ex) {
+			// The exact tiers still work: such a request is cached without the semantic tier.
+			if (this.warnedSemantic.compareAndSet(false, true)) {
+				logger.warn("llmcache: a ChatClient prompt in '" + this.namespace
+						+ "' has no semantic query, so such requests match exactly only: " + ex);
+			}
+			return null;
+		}
+	}
+
+	private static boolean semanticRequested(@Nullable Object value) {
+		if (value == null || Boolean.TRUE.equals(value)) {
+			return true;
+		}
+		if (Boolean.FALSE.equals(value)) {
+			return false;
+		}
+		String text = value.toString().trim();
+		if (text.equalsIgnoreCase("true")) {
+			return true;
+		}
+		if (text.equalsIgnoreCase("false")) {
+			return false;
+		}
+		throw new IllegalArgumentException(
+				"Advisor parameter " + SEMANTIC + " must be true or false, got '" + value + "'");
+	}
+
+	private static double minSimilarity(@Nullable Object value) {
+		if (value == null) {
+			return -1;
+		}
+		double similarity;
+		try {
+			similarity = (value instanceof Number number) ? number.doubleValue()
+					: Double.parseDouble(value.toString().trim());
+		}
+		catch (NumberFormatException ex) {
+			similarity = Double.NaN;
+		}
+		if (!(similarity >= 0 && similarity <= 1)) {
+			throw new IllegalArgumentException("Advisor parameter " + MIN_SIMILARITY
+					+ " must be a cosine similarity in [0, 1], got '" + value + "'");
+		}
+		return similarity;
 	}
 
 	private static ChatClientResponse replay(@Nullable ChatResponse response, ChatClientRequest request) {
@@ -244,7 +334,8 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public String toString() {
-		return "LlmCacheAdvisor[namespace=" + this.namespace + ", order=" + this.order + "]";
+		return "LlmCacheAdvisor[namespace=" + this.namespace + ", order=" + this.order + ", semantic="
+				+ isSemantic() + "]";
 	}
 
 	/** Builds an {@link LlmCacheAdvisor}; not thread-safe. */
@@ -265,6 +356,8 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 		private int order = DEFAULT_ORDER;
 
 		private Scheduler scheduler = Schedulers.boundedElastic();
+
+		private @Nullable SemanticQueryFactory semanticQueries;
 
 		private Builder(LlmCacheEngine engine, LlmCacheKeyGenerator keyGenerator) {
 			Assert.notNull(engine, "engine must not be null");
@@ -310,6 +403,16 @@ public final class LlmCacheAdvisor implements CallAdvisor, StreamAdvisor {
 		public Builder scheduler(Scheduler scheduler) {
 			Assert.notNull(scheduler, "scheduler must not be null");
 			this.scheduler = scheduler;
+			return this;
+		}
+
+		/**
+		 * Turns semantic matching on with the given factory (its threshold and candidate count are
+		 * the defaults of every request); null, the default, matches exactly only. Paraphrases are
+		 * found only when the engine has a semantic tier.
+		 */
+		public Builder semantic(@Nullable SemanticQueryFactory semanticQueries) {
+			this.semanticQueries = semanticQueries;
 			return this;
 		}
 

@@ -203,44 +203,10 @@ public final class AsyncCalls {
 	public interface StreamShape<E> {
 
 		/** Chunks are strings, joined into a string. */
-		StreamShape<Object> STRINGS = new StreamShape<>() {
-
-			@Override
-			public boolean chatResponses() {
-				return false;
-			}
-
-			@Override
-			public Object part(Object chunk) {
-				return chunk;
-			}
-
-			@Override
-			public Object fromStored(Object chunk) {
-				return chunk;
-			}
-
-		};
+		StreamShape<Object> STRINGS = new Unchanged(false);
 
 		/** Chunks are {@code ChatResponse}s, aggregated into one. */
-		StreamShape<Object> CHAT_RESPONSES = new StreamShape<>() {
-
-			@Override
-			public boolean chatResponses() {
-				return true;
-			}
-
-			@Override
-			public Object part(Object chunk) {
-				return chunk;
-			}
-
-			@Override
-			public Object fromStored(Object chunk) {
-				return chunk;
-			}
-
-		};
+		StreamShape<Object> CHAT_RESPONSES = new Unchanged(true);
 
 		/** Whether the stored answer is a {@code ChatResponse} (else a {@code String}). */
 		boolean chatResponses();
@@ -253,6 +219,21 @@ public final class AsyncCalls {
 
 		/** A chunk of another caller's live stream, as this caller should see it. */
 		default E forFollower(E chunk) {
+			return chunk;
+		}
+
+	}
+
+	/** A stream whose chunks are the stored parts themselves. */
+	private record Unchanged(boolean chatResponses) implements StreamShape<Object> {
+
+		@Override
+		public Object part(Object chunk) {
+			return chunk;
+		}
+
+		@Override
+		public Object fromStored(Object chunk) {
 			return chunk;
 		}
 

@@ -41,9 +41,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that every call is bounded by our own timeout whatever the connection factory's is.
  *
  * <p>Layout under the key prefix {@code P}: an entry lives at {@code P e:<hash>}; the generation of
- * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>{P e:&lt;hash&gt;}:l</code>;
+ * a namespace at {@code P g:<namespace>}; the single-flight lease of an entry at <code>P e:&lt;hash&gt;:l{P e:&lt;hash&gt;}</code>;
  * the index of a namespace with a cap on its entries at {@code P n:<namespace>}; the stamp of an
- * entry, changed by every store and eviction of it, at <code>{P e:&lt;hash&gt;}:s</code> (see
+ * entry, changed by every store and eviction of it, at <code>P e:&lt;hash&gt;:s{P e:&lt;hash&gt;}</code> (see
  * {@link #stampKey}). Each entry records the generation it was written under, and a lookup reads the
  * entry, the current generation and the stamp in one {@code MGET}, so clearing a namespace is one
  * write of a new random generation, without {@code KEYS} or {@code SCAN}. Stores, evictions and
@@ -426,7 +426,8 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	}
 
 	private void subscribeToFlightNotices() {
-		if (this.subscription != null || this.destroyed || !this.subscribing.compareAndSet(false, true)) {
+		if (this.subscription != null || this.destroyed || this.stopped
+				|| !this.subscribing.compareAndSet(false, true)) {
 			return;
 		}
 		try {
@@ -435,7 +436,7 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 					RedisConnection connection = this.connectionFactory.getConnection();
 					connection.subscribe(this::flightNotice, this.flightChannel);
 					this.subscription = connection;
-					if (this.destroyed) {
+					if (this.destroyed || this.stopped) {
 						closeSubscription();
 					}
 				}
@@ -535,15 +536,16 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	}
 
 	/**
-	 * A key in the same hash slot as an entry: the entry key becomes its hash tag
-	 * (<code>{P e:&lt;hash&gt;}:s</code>), unless the entry key has a tag of its own (a prefix such as
-	 * <code>{app}:</code>), which the new key then shares.
+	 * A key in the same hash slot as an entry: the entry key followed by the entry key again as its
+	 * hash tag (<code>P e:&lt;hash&gt;:s{P e:&lt;hash&gt;}</code>), unless the entry key has a tag of its
+	 * own (a prefix such as <code>{app}:</code>), which the new key then shares. Either way it starts
+	 * with the prefix, so an ACL user limited to the prefix's keys reaches it.
 	 */
 	private static byte[] besideEntry(byte[] entryKey, String suffix) {
 		String entry = new String(entryKey, StandardCharsets.UTF_8);
 		int open = entry.indexOf('{');
 		boolean tagged = open >= 0 && entry.indexOf('}', open + 1) > open + 1;
-		return (tagged ? entry + ":" + suffix : "{" + entry + "}:" + suffix).getBytes(StandardCharsets.UTF_8);
+		return (tagged ? entry + ":" + suffix : entry + ":" + suffix + "{" + entry + "}").getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] newStamp() {
@@ -746,6 +748,8 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	public void stop() {
 		this.stopped = true;
 		this.running = false;
+		// Closed while the connection factory still runs: closing it after the factory closed it logs a WARN.
+		closeSubscription();
 	}
 
 	@Override

@@ -124,10 +124,12 @@ class LlmCacheActuatorIntegrationTests {
 		assertThat(scraped).as("every meter Prometheus shows is documented with exactly its tags")
 			.isNotEmpty()
 			.allSatisfy((name, tags) -> assertThat(documented).as(name).containsEntry(name, tags));
-		// Embedding meters appear only with a semantic tier, which this application has not.
+		// Embedding, semantic index and verifier meters appear only with a semantic tier, which this
+		// application has not.
 		assertThat(documented.keySet()).as("every documented meter is published")
 			.containsExactlyInAnyOrderElementsOf(union(scraped.keySet(),
-					Set.of("llmcache_tokens_embedding", "llmcache_cost_embedding")));
+					Set.of("llmcache_tokens_embedding", "llmcache_cost_embedding", "llmcache_semantic_index_entries",
+							"llmcache_semantic_index_evictions", "llmcache_semantic_verifier")));
 	}
 
 	/** Meter name (as Prometheus spells it, without unit or suffix) to tag keys, from the guide's tables. */
