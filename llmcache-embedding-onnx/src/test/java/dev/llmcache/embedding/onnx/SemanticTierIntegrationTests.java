@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.llmcache.LlmCacheManager;
 import dev.llmcache.engine.CallEvent;
 import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
@@ -198,6 +199,27 @@ class SemanticTierIntegrationTests {
 			assertThat(stats.agreed()).isEqualTo(1);
 			assertThat(stats.precision()).isEqualTo(0.5);
 		});
+	}
+
+	@Test
+	void aParaphraseOnAnotherInstanceIsNotAnsweredWithAnEvictedEntry() {
+		SemanticContexts.withRedis(server, redis).run(first -> SemanticContexts.withRedis(server, redis).run(second -> {
+			SemanticAskService a = first.getBean(SemanticAskService.class);
+			SemanticAskService b = second.getBean(SemanticAskService.class);
+			String question = "How do I change my email address?";
+			String paraphrase = "What are the steps to change my email address?";
+			assertThat(a.ask(question)).startsWith("Answer to: " + question);
+			DefaultSemanticTier tierOfB = second.getBean(DefaultSemanticTier.class);
+			// B knows the entry: without the eviction, its paraphrase would be a semantic hit.
+			await().atMost(Duration.ofSeconds(5)).until(() -> tierOfB.index().size() == 1);
+
+			first.getBean(LlmCacheManager.class).evict(SemanticAskService.class, "ask", question);
+
+			assertThat(b.ask(paraphrase)).as("a paraphrase on the other instance after the eviction")
+				.startsWith("Answer to: " + paraphrase);
+			assertThat(server.requestCount()).isEqualTo(2);
+			assertThat(a.ask(paraphrase)).as("and on the evicting instance").startsWith("Answer to: " + paraphrase);
+		}));
 	}
 
 	@Test
