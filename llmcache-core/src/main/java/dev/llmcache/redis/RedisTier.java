@@ -433,6 +433,9 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 		try {
 			this.connector.execute(() -> {
 				try {
+					if (this.destroyed || this.stopped) {
+						return;
+					}
 					RedisConnection connection = this.connectionFactory.getConnection();
 					connection.subscribe(this::flightNotice, this.flightChannel);
 					this.subscription = connection;
@@ -752,7 +755,12 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	public void stop() {
 		this.stopped = true;
 		this.running = false;
-		// Closed while the connection factory still runs: closing it after the factory closed it logs a WARN.
+		// Closed while the connection factory still runs: closing it after the factory closed it logs a
+		// WARN. A subscription being made now closes itself on seeing the stop; wait for it to be done.
+		long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while (this.subscribing.get() && System.nanoTime() - giveUpAt < 0) {
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
 		closeSubscription();
 	}
 
