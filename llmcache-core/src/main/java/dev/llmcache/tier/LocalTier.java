@@ -1,6 +1,8 @@
 package dev.llmcache.tier;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,6 +32,11 @@ public final class LocalTier implements Tier {
 	private static final long SWEEP_INTERVAL_MILLIS = 60_000;
 
 	private final Cache<CacheKey, CachedValue> cache;
+
+	// Stores hold it shared, namespace sweeps exclusively: a map iteration does not wait for an entry
+	// being computed, so without it a store that checked its token before a clear could publish its
+	// entry behind the sweep and be read until its own re-check removes it.
+	private final ReentrantReadWriteLock sweepLock = new ReentrantReadWriteLock();
 
 	private final AtomicLong nextSweepAt = new AtomicLong(System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS);
 
@@ -69,16 +76,23 @@ public final class LocalTier implements Tier {
 			return false;
 		}
 		boolean[] stored = new boolean[1];
-		// Checked inside the entry's atomic section: an eviction stamps first, then removes under
-		// the same lock, so this write either precedes that removal or sees the stamp.
-		this.cache.asMap().compute(key, (k, old) -> {
-			stored[0] = token.isCurrent();
-			return stored[0] ? entry : old;
-		});
-		if (stored[0] && !token.isCurrent()) {
-			// A namespace clear stamped meanwhile, and its sweep may have passed this key already.
-			this.cache.asMap().remove(key, entry);
-			return false;
+		Lock shared = this.sweepLock.readLock();
+		shared.lock();
+		try {
+			// Checked inside the entry's atomic section: an eviction stamps first, then removes under
+			// the same lock, so this write either precedes that removal or sees the stamp.
+			this.cache.asMap().compute(key, (k, old) -> {
+				stored[0] = token.isCurrent();
+				return stored[0] ? entry : old;
+			});
+			if (stored[0] && !token.isCurrent()) {
+				// A namespace clear stamped meanwhile; its sweep waits for this lock, so it is removed first.
+				this.cache.asMap().remove(key, entry);
+				return false;
+			}
+		}
+		finally {
+			shared.unlock();
 		}
 		sweepIfDue(now);
 		return stored[0];
@@ -133,7 +147,14 @@ public final class LocalTier implements Tier {
 
 	/** O(entries in L1): acceptable for a rare, explicit clear, and L2 is cleared in O(1) by generation. */
 	public void invalidateNamespace(String namespace) {
-		this.cache.asMap().keySet().removeIf(key -> key.namespace().equals(namespace));
+		Lock exclusive = this.sweepLock.writeLock();
+		exclusive.lock();
+		try {
+			this.cache.asMap().keySet().removeIf(key -> key.namespace().equals(namespace));
+		}
+		finally {
+			exclusive.unlock();
+		}
 	}
 
 	public void invalidateAll() {
