@@ -69,6 +69,19 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 
 	private final byte[] entryPrefix;
 
+	/*
+	 * The stamp and lease keys of an entry are the entry key framed by these (see besideEntry), built
+	 * once here: every lookup reads the stamp, so its key must not cost a round of String conversions.
+	 */
+	private final byte[] stampKeyHead;
+
+	private final byte[] leaseKeyHead;
+
+	private final byte[] besideEntryTail;
+
+	/** Bytes of the prefix the stamp and lease heads replace in the entry key; see besideEntry. */
+	private final int besideEntrySkip;
+
 	private final String generationPrefix;
 
 	private final String indexPrefix;
@@ -209,6 +222,11 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 		}
 		this.connectionFactory = lettuce;
 		this.entryPrefix = (keyPrefix + "e:").getBytes(StandardCharsets.UTF_8);
+		boolean tagged = hasHashTag(keyPrefix);
+		this.stampKeyHead = (keyPrefix + (tagged ? "s:" : "s:{")).getBytes(StandardCharsets.UTF_8);
+		this.leaseKeyHead = (keyPrefix + (tagged ? "l:" : "l:{")).getBytes(StandardCharsets.UTF_8);
+		this.besideEntryTail = tagged ? NONE : new byte[] { '}' };
+		this.besideEntrySkip = tagged ? keyPrefix.getBytes(StandardCharsets.UTF_8).length : 0;
 		this.generationPrefix = keyPrefix + "g:";
 		this.indexPrefix = keyPrefix + "n:";
 		this.flightChannel = (keyPrefix + "flight").getBytes(StandardCharsets.UTF_8);
@@ -259,15 +277,15 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	@Override
 	public Read lookup(CacheKey key) {
 		byte[] entryKey = entryKey(key);
-		List<KeyValue<byte[], byte[]>> values = call(
-				c -> c.mget(generationKey(key.namespace()), entryKey, stampKey(entryKey)));
+		byte[] generationKey = generationKey(key.namespace());
+		List<KeyValue<byte[], byte[]>> values = call(c -> c.mget(generationKey, entryKey, stampKey(entryKey)));
 		if (values == null) {
 			return Read.UNAVAILABLE;
 		}
 		byte[] generation = values.get(0).getValueOrElse(null);
 		if (generation == null) {
-			generation = call(c -> c.eval(GENERATION_OF, ScriptOutputType.VALUE,
-					new byte[][] { generationKey(key.namespace()) }, ascii(Long.toString(randomPositive()))));
+			generation = call(c -> c.eval(GENERATION_OF, ScriptOutputType.VALUE, new byte[][] { generationKey },
+					ascii(Long.toString(randomPositive()))));
 			if (generation == null) {
 				return Read.UNAVAILABLE;
 			}
@@ -529,13 +547,13 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	 * The key of an entry's stamp: in the entry's own hash slot, so that one script can read both on a
 	 * Cluster (see {@link #besideEntry}).
 	 */
-	static byte[] stampKey(byte[] entryKey) {
-		return besideEntry(entryKey, "s");
+	byte[] stampKey(byte[] entryKey) {
+		return besideEntry(this.stampKeyHead, entryKey);
 	}
 
 	/** The key of an entry's single-flight lease, in the entry's hash slot. */
-	static byte[] leaseKey(byte[] entryKey) {
-		return besideEntry(entryKey, "l");
+	byte[] leaseKey(byte[] entryKey) {
+		return besideEntry(this.leaseKeyHead, entryKey);
 	}
 
 	/**
@@ -545,14 +563,19 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 	 * is <code>P s:e:&lt;hash&gt;</code>. Either way it starts with the prefix, so an ACL user limited to
 	 * the prefix's keys reaches it, and a scan of <code>P e:*</code> finds entries only.
 	 */
-	private static byte[] besideEntry(byte[] entryKey, String suffix) {
-		String entry = new String(entryKey, StandardCharsets.UTF_8);
-		int split = entry.lastIndexOf("e:");
-		String prefix = entry.substring(0, split);
-		int open = prefix.indexOf('{');
-		boolean tagged = open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
-		String key = tagged ? prefix + suffix + ":" + entry.substring(split) : prefix + suffix + ":{" + entry + "}";
-		return key.getBytes(StandardCharsets.UTF_8);
+	private byte[] besideEntry(byte[] head, byte[] entryKey) {
+		int body = entryKey.length - this.besideEntrySkip;
+		byte[] result = new byte[head.length + body + this.besideEntryTail.length];
+		System.arraycopy(head, 0, result, 0, head.length);
+		System.arraycopy(entryKey, this.besideEntrySkip, result, head.length, body);
+		System.arraycopy(this.besideEntryTail, 0, result, head.length + body, this.besideEntryTail.length);
+		return result;
+	}
+
+	/** Whether a key prefix holds a Redis hash tag: a '{' followed, later, by a '}' with something between. */
+	private static boolean hasHashTag(String keyPrefix) {
+		int open = keyPrefix.indexOf('{');
+		return open >= 0 && keyPrefix.indexOf('}', open + 1) > open + 1;
 	}
 
 	private static byte[] newStamp() {
@@ -575,10 +598,26 @@ public final class RedisTier implements Tier, DistributedFlight, DisposableBean,
 		return value.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	private static long parseGeneration(byte @Nullable [] value) {
+	/** A generation as Redis holds it (decimal ASCII), 0 when it is none; read on every lookup. */
+	static long parseGeneration(byte @Nullable [] value) {
 		if (value == null) {
 			return 0;
 		}
+		if (value.length > 0 && value.length < 19) {
+			// Fewer than 19 digits cannot overflow a long: no String, no exception on the hot path.
+			long result = 0;
+			for (byte digit : value) {
+				if (digit < '0' || digit > '9') {
+					return parseGenerationSlowly(value);
+				}
+				result = result * 10 + (digit - '0');
+			}
+			return result;
+		}
+		return parseGenerationSlowly(value);
+	}
+
+	private static long parseGenerationSlowly(byte[] value) {
 		try {
 			return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
 		}
