@@ -12,6 +12,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -65,6 +66,12 @@ public class L2HitBenchmark {
 
 	private byte[] entryKey;
 
+	private int llmcacheCalls;
+
+	private int defaultCalls;
+
+	private int jsonCalls;
+
 	@Setup
 	public void start() {
 		this.redis = RedisProcess.start();
@@ -88,6 +95,20 @@ public class L2HitBenchmark {
 		if (stored == null || stored.length < Services.ANSWER.length()) {
 			throw new IllegalStateException("the entry llmcache stored is not where the baseline reads it");
 		}
+	}
+
+	@Setup(Level.Iteration)
+	public void countCalls() {
+		this.llmcacheCalls = this.llmcache.model().calls();
+		this.defaultCalls = this.cacheableDefault.model().calls();
+		this.jsonCalls = this.cacheableJson.model().calls();
+	}
+
+	@TearDown(Level.Iteration)
+	public void checkHits() {
+		Checks.stillHits("llmcache", this.llmcache.model(), this.llmcacheCalls);
+		Checks.stillHits("RedisCacheManager (JDK)", this.cacheableDefault.model(), this.defaultCalls);
+		Checks.stillHits("RedisCacheManager (JSON)", this.cacheableJson.model(), this.jsonCalls);
 	}
 
 	@TearDown

@@ -11,6 +11,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -142,6 +143,18 @@ public class ThroughputBenchmark {
 			}
 		}
 
+		int calls;
+
+		@Setup(Level.Iteration)
+		public void countCalls() {
+			this.calls = this.llmcache.model().calls();
+		}
+
+		@TearDown(Level.Iteration)
+		public void checkHits() {
+			Checks.stillHits("llmcache", this.llmcache.model(), this.calls);
+		}
+
 		@TearDown
 		public void stop() {
 			this.connection.close();
@@ -178,6 +191,18 @@ public class ThroughputBenchmark {
 				this.cacheable.answer(prompt);
 			}
 			Checks.hits(this.cacheable.model(), () -> this.cacheable.answer(this.prompts[HOT_SET - 1]));
+		}
+
+		int calls;
+
+		@Setup(Level.Iteration)
+		public void countCalls() {
+			this.calls = this.cacheable.model().calls();
+		}
+
+		@TearDown(Level.Iteration)
+		public void checkHits() {
+			Checks.stillHits("RedisCacheManager", this.cacheable.model(), this.calls);
 		}
 
 		@TearDown
