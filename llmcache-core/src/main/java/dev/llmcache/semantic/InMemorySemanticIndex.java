@@ -205,7 +205,7 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	 * {@inheritDoc}
 	 * <p>Entries added this way (a replay, in bulk) are not linked into a bucket's graph one by one,
 	 * which costs about a millisecond each at 100k entries: they are scanned exactly until the
-	 * bucket's next graph, built in the background, takes them in.
+	 * bucket's next graph, built in the background after {@link #olderAdded()}, takes them in.
 	 */
 	@Override
 	public void addOlder(IndexedRequest entry) {
@@ -267,6 +267,18 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				}
 			}
 			evicted(removed);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Buckets that a replay took past {@code approximateAbove} have their graphs built now, in
+	 * the background: one build per bucket instead of builds that start over as entries come.
+	 */
+	@Override
+	public void olderAdded() {
+		for (Bucket bucket : this.buckets.values()) {
+			bucket.bulkAdded();
 		}
 	}
 
@@ -621,7 +633,8 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				}
 				replaced = this.entries.put(entry.key, entry);
 				retire(replaced, null);
-				if (this.entries.size() > this.approximateAbove) {
+				// Added in bulk: the graph is built once all are in (olderAdded), not while they come.
+				if (this.entries.size() > this.approximateAbove && !bulk) {
 					rebuild();
 				}
 			}
@@ -673,6 +686,13 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				}
 			}
 			return true;
+		}
+
+		/** Bulk additions are over: a graph of them all, if the bucket is large enough for one. */
+		synchronized void bulkAdded() {
+			if ((this.graph == null && this.entries.size() > this.approximateAbove) || !this.pending.isEmpty()) {
+				rebuild();
+			}
 		}
 
 		/** Remove the least valuable entries; returns how many were removed. */
