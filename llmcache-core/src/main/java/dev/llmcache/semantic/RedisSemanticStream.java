@@ -53,6 +53,11 @@ import org.springframework.data.redis.stream.StreamMessageListenerContainer.Stre
  * or slow) is logged at DEBUG and retried after a second; the subscription is never cancelled by
  * errors. {@link #destroy()} stops the container.
  *
+ * <p><b>Payload</b>: version 2 writes the vector quantized ({@value #VECTOR}: a float scale and a
+ * byte per dimension, in Base64, a quarter of version 1's floats); entries of version 1
+ * ({@value #FLOAT_VECTOR}) are still read, so streams written before replay as they are. Graphs
+ * are built once a replay is over ({@link SemanticIndex#olderAdded()}), not while it adds.
+ *
  * <p>Appends run on one background thread with a bounded queue (a full queue drops the append, a
  * Redis failure is logged at DEBUG), so publishing never slows or fails a call. The stream is
  * capped at about {@code maxLength} entries. Thread-safe.
