@@ -3,6 +3,7 @@ package dev.llmcache.tier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -44,14 +45,33 @@ public final class LocalTier implements Tier {
 	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
 	 */
 	public LocalTier(long maxBytes) {
-		this.cache = Caffeine.newBuilder()
-			.maximumWeight(maxBytes)
+		this(maxBytes, builder -> {
+		});
+	}
+
+	/**
+	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
+	 * @param customizer tunes the Caffeine builder after the bound, the weigher and the maintenance
+	 * executor are set (Caffeine refuses to set those again); it may add statistics, listeners, an
+	 * earlier expiry, an initial capacity
+	 * @throws IllegalStateException if the customizer made keys weak: keys are compared by
+	 * {@code equals}, and weak keys are compared by identity, so nothing would ever hit
+	 */
+	public LocalTier(long maxBytes, Consumer<? super Caffeine<Object, Object>> customizer) {
+		Caffeine<Object, Object> builder = Caffeine.newBuilder();
+		builder.maximumWeight(maxBytes)
 			.weigher(new HeapWeigher())
 			// Maintenance (draining read buffers, expiring, evicting) on the calling thread. Handing
 			// it to the common pool wakes a pool thread every few reads, and that wake-up cost more
 			// than the hit itself (13% of an L1 hit in the JMH stack profile).
-			.executor(Runnable::run)
-			.build();
+			.executor(Runnable::run);
+		customizer.accept(builder);
+		// Caffeine has no getter for the key strength; its description is the one place that tells.
+		if (builder.toString().contains("keyStrength=")) {
+			throw new IllegalStateException("L1 keys must not be weak: a weak key is compared by identity, "
+					+ "and equal keys built by separate calls would never hit");
+		}
+		this.cache = builder.build();
 	}
 
 	@Override
