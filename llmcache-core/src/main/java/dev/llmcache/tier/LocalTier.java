@@ -1,5 +1,6 @@
 package dev.llmcache.tier;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -39,7 +40,9 @@ public final class LocalTier implements Tier {
 	// entry behind the sweep and be read until its own re-check removes it.
 	private final ReentrantReadWriteLock sweepLock = new ReentrantReadWriteLock();
 
-	private final AtomicLong nextSweepAt = new AtomicLong(System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS);
+	private final Clock clock;
+
+	private final AtomicLong nextSweepAt;
 
 	/**
 	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
@@ -58,6 +61,18 @@ public final class LocalTier implements Tier {
 	 * {@code equals}, and weak keys are compared by identity, so nothing would ever hit
 	 */
 	public LocalTier(long maxBytes, Consumer<? super Caffeine<Object, Object>> customizer) {
+		this(maxBytes, customizer, Clock.systemUTC());
+	}
+
+	/**
+	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
+	 * @param customizer tunes the Caffeine builder, as {@link #LocalTier(long, Consumer)} describes
+	 * @param clock the wall clock against which entries expire and sweeps are timed; tests pass one
+	 * they advance instead of waiting
+	 */
+	public LocalTier(long maxBytes, Consumer<? super Caffeine<Object, Object>> customizer, Clock clock) {
+		this.clock = clock;
+		this.nextSweepAt = new AtomicLong(clock.millis() + SWEEP_INTERVAL_MILLIS);
 		Caffeine<Object, Object> builder = Caffeine.newBuilder();
 		builder.maximumWeight(maxBytes)
 			.weigher(new HeapWeigher())
@@ -91,7 +106,7 @@ public final class LocalTier implements Tier {
 
 	@Override
 	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		if (entry.isExpired(now)) {
 			return false;
 		}
@@ -134,7 +149,7 @@ public final class LocalTier implements Tier {
 	public @Nullable CachedValue get(CacheKey key) {
 		CachedValue value = this.cache.getIfPresent(key);
 		// Caffeine expires lazily on its own clock; the wall clock decides, as it does across instances.
-		if (value != null && value.isExpired(System.currentTimeMillis())) {
+		if (value != null && value.isExpired(this.clock.millis())) {
 			this.cache.asMap().remove(key, value);
 			return null;
 		}
@@ -143,7 +158,7 @@ public final class LocalTier implements Tier {
 
 	/** Put an entry without a token: for tools and tests that fill L1 directly. */
 	public void put(CacheKey key, CachedValue value) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		if (!value.isExpired(now)) {
 			this.cache.put(key, value);
 		}
@@ -192,7 +207,7 @@ public final class LocalTier implements Tier {
 
 	/** Remove what has expired now, and finish Caffeine's pending maintenance. */
 	public void cleanUp() {
-		removeExpired(System.currentTimeMillis());
+		removeExpired(this.clock.millis());
 		this.cache.cleanUp();
 	}
 
