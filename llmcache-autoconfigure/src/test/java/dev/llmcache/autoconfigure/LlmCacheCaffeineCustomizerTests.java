@@ -6,11 +6,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.tier.LocalTier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,22 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheCaffeineCustomizerTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	@Test
 	void aCustomizerBeanTunesTheL1Builder() {

@@ -10,10 +10,9 @@ import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.control.LlmCacheControlAccessor;
 import dev.llmcache.test.MockOpenAiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmcache.test.RealParts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -40,22 +39,10 @@ class LlmCacheControlPropagationTests {
 
 	private static final String DEFAULTS = LlmCacheControl.defaults().toString();
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	private ApplicationContextRunner context() {
 		return LlmCacheContexts.withoutRedis(server).withUserConfiguration(EchoConfiguration.class);

@@ -11,11 +11,10 @@ import dev.llmcache.engine.Outcome;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -32,27 +31,12 @@ import static org.awaitility.Awaitility.await;
  */
 class SemanticTierIntegrationTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void paraphraseIsAnsweredFromCacheAndReportedWithItsSimilarity() {
