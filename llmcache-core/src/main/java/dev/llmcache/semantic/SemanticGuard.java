@@ -588,14 +588,27 @@ public final class SemanticGuard {
 			}
 		}
 		boolean output = a.output || b.output;
+		List<List<Tok>> onlyA = new ArrayList<>(gap + 1);
+		List<List<Tok>> onlyB = new ArrayList<>(gap + 1);
+		for (int g = 0; g <= gap; g++) {
+			onlyA.add(rest(a, ca, matchedA, gapOfA, g, b, cb, matchedB));
+			onlyB.add(rest(b, cb, matchedB, gapOfB, g, a, ca, matchedA));
+			pair(onlyA.get(g), onlyB.get(g));
+		}
+		// A word replaced by a synonym in another place ("maximum size" / "how large") is no change either.
+		for (int g = 0; g <= gap; g++) {
+			for (int h = 0; h <= gap; h++) {
+				if (g != h) {
+					pair(onlyA.get(g), onlyB.get(h));
+				}
+			}
+		}
 		String verdict = null;
 		for (int g = 0; g <= gap; g++) {
-			List<Tok> onlyA = rest(a, ca, matchedA, gapOfA, g, b, cb, matchedB);
-			List<Tok> onlyB = rest(b, cb, matchedB, gapOfB, g, a, ca, matchedA);
-			if (onlyA.isEmpty() && onlyB.isEmpty()) {
+			if (onlyA.get(g).isEmpty() && onlyB.get(g).isEmpty()) {
 				continue;
 			}
-			String found = gap(a, onlyA, b, onlyB, output, lcs[0] == 0);
+			String found = gap(a, onlyA.get(g), b, onlyB.get(g), output, lcs[0] == 0);
 			if (found != null && (verdict == null || found.equals("form"))) {
 				verdict = found;
 			}
@@ -603,8 +616,8 @@ public final class SemanticGuard {
 		return verdict;
 	}
 
-	/** Verdict on the words of both requests in one gap of the alignment (between the same aligned words). */
-	private @Nullable String gap(Text a, List<Tok> onlyA, Text b, List<Tok> onlyB, boolean output, boolean disjoint) {
+	/** Removes the pairs of interchangeable words (synonyms, inflections...) from the two lists. */
+	private void pair(List<Tok> onlyA, List<Tok> onlyB) {
 		for (int x = onlyA.size() - 1; x >= 0; x--) {
 			for (int y = onlyB.size() - 1; y >= 0; y--) {
 				if (interchangeable(onlyA.get(x), onlyB.get(y))) {
@@ -614,6 +627,10 @@ public final class SemanticGuard {
 				}
 			}
 		}
+	}
+
+	/** Verdict on the words of both requests left in one gap of the alignment (between the same aligned words). */
+	private @Nullable String gap(Text a, List<Tok> onlyA, Text b, List<Tok> onlyB, boolean output, boolean disjoint) {
 		if (output && (addedForm(a, onlyA) || addedForm(b, onlyB))) {
 			return "form";
 		}

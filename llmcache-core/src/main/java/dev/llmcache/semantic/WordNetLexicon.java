@@ -117,6 +117,7 @@ final class WordNetLexicon implements Lexicon {
 	private static Entry compute(Dictionary dictionary, String word) throws JWNLException {
 		Set<String> lemmas = new HashSet<>(BasicLexicon.stems(word));
 		Set<Long> senses = new TreeSet<>();
+		Set<Long> rare = new TreeSet<>();
 		Set<Long> broader = new TreeSet<>();
 		Set<String> antonyms = new HashSet<>();
 		int flags = 0;
@@ -139,8 +140,18 @@ final class WordNetLexicon implements Lexicon {
 				List<Synset> synsets = index.getSenses();
 				for (int i = 0; i < synsets.size(); i++) {
 					Synset synset = synsets.get(i);
-					if (i < SENSES) {
+					if (i >= SENSES) {
+						rare.add(synset.getOffset() * 8 + pos.getId());
+					}
+					else {
 						senses.add(synset.getOffset() * 8 + pos.getId());
+						// "unhealthy" / "bad"; "tall" / "height"
+						for (PointerType type : new PointerType[] { PointerType.SIMILAR_TO, PointerType.ATTRIBUTE }) {
+							for (Pointer related : synset.getPointers(type)) {
+								broader.add(related.getTargetSynset().getOffset() * 8
+										+ related.getTargetSynset().getPOS().getId());
+							}
+						}
 						for (Pointer up : synset.getPointers(PointerType.HYPERNYM)) {
 							broader.add(up.getTargetSynset().getOffset() * 8 + pos.getId());
 							for (Pointer upper : up.getTargetSynset().getPointers(PointerType.HYPERNYM)) {
@@ -181,8 +192,9 @@ final class WordNetLexicon implements Lexicon {
 		}
 		lemmas.removeIf(String::isEmpty);
 		long[] senseArray = senses.stream().mapToLong(Long::longValue).toArray();
+		long[] rareArray = rare.stream().mapToLong(Long::longValue).toArray();
 		long[] broaderArray = broader.stream().mapToLong(Long::longValue).toArray();
-		return new Entry(known, lemmas, senseArray, broaderArray, antonyms, flags);
+		return new Entry(known, lemmas, senseArray, rareArray, broaderArray, antonyms, flags);
 	}
 
 	/** A word's antonyms, and (when derived) those of its derived and pertaining forms. */
