@@ -180,6 +180,11 @@ public final class SemanticGuard {
 	public @Nullable String disagreement(String request, String cached) {
 		Text a = text(request);
 		Text b = text(cached);
+		if (a.negated != b.negated) {
+			Text wholeA = unprefixed(a, b);
+			b = unprefixed(b, a);
+			a = wholeA;
+		}
 		Tok[] ta = a.tokens;
 		Tok[] tb = b.tokens;
 		// Tokens explained by a name written otherwise on the other side ("GDPR" and the words it abbreviates).
@@ -205,6 +210,30 @@ public final class SemanticGuard {
 			return "facet";
 		}
 		return aligned(a, usedA, b, usedB);
+	}
+
+	/**
+	 * The text read without negating prefixes when each prefixed word has a synonym in the other
+	 * request: "unhealthy" is not "not healthy" beside "bad", "unsafe" not beside "dangerous".
+	 */
+	private Text unprefixed(Text x, Text y) {
+		if (x.whole == null) {
+			return x;
+		}
+		for (Tok word : x.prefixed) {
+			boolean synonym = false;
+			for (Tok other : y.tokens) {
+				if ((other.flags & Tok.CONTENT) != 0 && !word.entry.antonym(other.entry)
+						&& (word.entry.synonym(other.entry) || word.entry.broaderOrNarrower(other.entry))) {
+					synonym = true;
+					break;
+				}
+			}
+			if (!synonym) {
+				return x;
+			}
+		}
+		return x.whole;
 	}
 
 	// ---- names and identifiers
@@ -770,6 +799,11 @@ public final class SemanticGuard {
 	}
 
 	private Text analyse(String text) {
+		return analyse(text, true);
+	}
+
+	/** @param prefixes whether a negating prefix is read as a negation ("unsafe": not safe) */
+	private Text analyse(String text, boolean prefixes) {
 		List<Tok> tokens = new ArrayList<>();
 		Matcher matcher = TOKEN.matcher(text.replace('’', '\''));
 		int letterTokens = 0;
@@ -791,10 +825,15 @@ public final class SemanticGuard {
 		// All capitals, or no capital at all: case says nothing about names.
 		boolean caseless = !anyUpper || (letterTokens >= 3 && upperTokens * 10 >= letterTokens * 7);
 		List<Tok> expanded = new ArrayList<>(tokens.size() + 2);
+		List<Tok> prefixed = List.of();
 		for (int i = 0; i < tokens.size(); i++) {
 			Tok t = tokens.get(i);
-			Tok negated = negatingPrefix(t);
+			Tok negated = prefixes ? negatingPrefix(t) : null;
 			if (negated != null) {
+				if (prefixed.isEmpty()) {
+					prefixed = new ArrayList<>(2);
+				}
+				prefixed.add(t);
 				expanded.add(Tok.synthetic("not", this.lexicon));
 				t = negated;
 			}
@@ -846,7 +885,9 @@ public final class SemanticGuard {
 				grams.add(joined.toString());
 			}
 		}
-		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks));
+		Text whole = prefixed.isEmpty() ? null : analyse(text, false);
+		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks),
+				prefixed, whole);
 	}
 
 	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */
@@ -1113,7 +1154,8 @@ public final class SemanticGuard {
 
 	/** One analysed text. Immutable once built (its tokens' flags are only read afterwards). */
 	private record Text(Tok[] tokens, boolean negated, boolean caseless, Set<String> words, Set<String> grams, int[] poles,
-			Map<String, Set<String>> directed, @Nullable String focus, boolean output) {
+			Map<String, Set<String>> directed, @Nullable String focus, boolean output, List<Tok> prefixed,
+			@Nullable Text whole) {
 	}
 
 	/** One token of a text. */
