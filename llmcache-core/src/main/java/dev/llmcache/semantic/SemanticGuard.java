@@ -242,13 +242,13 @@ public final class SemanticGuard {
 	 * Bit 1: a name of one request is not mentioned by the other; bit 2: an identifier is not. Names
 	 * written otherwise ("US" / "United States") mark the tokens involved on both sides used.
 	 */
-	private static int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
+	private int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
 		int[] mentionA = mentions(a, b, usedA, usedB);
 		int[] mentionB = mentions(b, a, usedB, usedA);
 		return unmentioned(a, mentionA, usedA) | unmentioned(b, mentionB, usedB);
 	}
 
-	private static int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
+	private int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
 		int[] mentions = new int[x.tokens.length];
 		for (int i = 0; i < x.tokens.length; i++) {
 			if ((x.tokens[i].flags & (Tok.NAME | Tok.IDENT)) != 0 && !usedX[i]) {
@@ -273,7 +273,7 @@ public final class SemanticGuard {
 	 * 0: not mentioned; 1: the same word; 2: written otherwise, and the tokens involved on both sides
 	 * are marked used (they are one name, not words to align).
 	 */
-	private static int mention(Text x, int i, Text y, boolean[] usedX, boolean[] usedY) {
+	private int mention(Text x, int i, Text y, boolean[] usedX, boolean[] usedY) {
 		Tok t = x.tokens[i];
 		for (Tok other : y.tokens) {
 			if (other.lower.equals(t.lower) || (!t.squashed.isEmpty() && other.squashed.equals(t.squashed))) {
@@ -317,7 +317,7 @@ public final class SemanticGuard {
 	}
 
 	/** An acronym, abbreviation, numeronym or short-suffix variant of words of {@code y}. */
-	private static boolean expands(Tok t, Text y, boolean[] usedY) {
+	private boolean expands(Tok t, Text y, boolean[] usedY) {
 		String letters = t.squashed;
 		boolean acronymLike = t.upper || hasDigit(letters) || (y.caseless && letters.length() <= 5);
 		if (t.lower.indexOf('/') > 0 && acronymLike) {
@@ -390,7 +390,12 @@ public final class SemanticGuard {
 	}
 
 	/** Initials (digits: number words) of consecutive words of {@code y}, fillers allowed between. */
-	private static boolean acronym(String letters, Text y, boolean[] usedY) {
+	private boolean acronym(String letters, Text y, boolean[] usedY) {
+		return acronym(letters, y, usedY, false) || acronym(letters, y, usedY, true);
+	}
+
+	/** @param subWords whether a word may give the initials of the words it is made of ("Hypertext") */
+	private boolean acronym(String letters, Text y, boolean[] usedY, boolean subWords) {
 		for (int start = 0; start < y.tokens.length; start++) {
 			int k = 0;
 			int j = start;
@@ -412,13 +417,13 @@ public final class SemanticGuard {
 					}
 				}
 				else if (!initials.isEmpty() && letters.startsWith(initials, k) && w.lower.length() > 1) {
-					k += initials.length();
+					k = (subWords && initials.length() == 1) ? subWords(w.lower, letters, k + 1) : k + initials.length();
 					words++;
 					j++;
 					continue;
 				}
 				else if (!initials.isEmpty() && initials.charAt(0) == c && w.lower.length() > 1) {
-					k++;
+					k = subWords ? subWords(w.lower, letters, k + 1) : k + 1;
 					words++;
 					j++;
 					continue;
@@ -437,6 +442,32 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Past the first letter of a word, the acronym's next letters may start words the word is made
+	 * of ("Hypertext": h and t of HTTPS, "database": d and b): a letter of the word from which the
+	 * rest is a word the lexicon knows, of three letters or more.
+	 * @return the position in {@code letters} after the letters this word gives
+	 */
+	private int subWords(String word, String letters, int k) {
+		int from = 2;
+		while (k < letters.length()) {
+			int found = -1;
+			for (int i = from; i <= word.length() - 3; i++) {
+				if (word.charAt(i) == letters.charAt(k) && isLetters(word.substring(i))
+						&& this.lexicon.lookup(word.substring(i)).known()) {
+					found = i;
+					break;
+				}
+			}
+			if (found < 0) {
+				return k;
+			}
+			k++;
+			from = found + 2;
+		}
+		return k;
 	}
 
 	// ---- numbers
