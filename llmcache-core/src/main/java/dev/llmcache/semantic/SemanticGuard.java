@@ -669,11 +669,47 @@ public final class SemanticGuard {
 				continue;
 			}
 			String found = gap(a, onlyA.get(g), b, onlyB.get(g), output, lcs[0] == 0);
+			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB))) {
+				found = "substitution";
+			}
 			if (found != null && (verdict == null || found.equals("form"))) {
 				verdict = found;
 			}
 		}
 		return verdict;
+	}
+
+	/**
+	 * An added noun that narrows a thing both requests name: in a noun phrase, between its
+	 * determiner and its noun, and that noun is aligned with the other request ("reset my email
+	 * password" / "reset my password": another password). Adjectives are left to the other rules:
+	 * many only restate the noun ("a new branch").
+	 */
+	private static boolean narrows(Text text, List<Tok> added, int[] content, boolean[] matched) {
+		for (Tok t : added) {
+			if (!nounModifier(t) || t.index == 0 || !DETERMINERS.contains(text.tokens[t.index - 1].lower)) {
+				continue;
+			}
+			for (int i = t.index + 1; i < text.tokens.length; i++) {
+				Tok next = text.tokens[i];
+				if (added.contains(next) && nounModifier(next)) {
+					continue;
+				}
+				int k = Arrays.binarySearch(content, i);
+				if (k >= 0 && matched[k] && next.entry.is(Lexicon.Entry.NOUN)) {
+
+					return true;
+				}
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static boolean nounModifier(Tok t) {
+		Lexicon.Entry e = t.entry;
+		return e.is(Lexicon.Entry.NOUN) && !e.is(Lexicon.Entry.ADJECTIVE) && !e.is(Lexicon.Entry.ADVERB)
+				&& (t.flags & Tok.NAME) == 0;
 	}
 
 	/** Removes the pairs of interchangeable words (synonyms, inflections...) from the two lists. */
