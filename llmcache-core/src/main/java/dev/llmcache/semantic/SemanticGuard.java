@@ -734,10 +734,46 @@ public final class SemanticGuard {
 			return null; // words added on one side: detail, not another request
 		}
 		if (units(onlyA) == 1 && units(onlyB) == 1) {
-			return (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) ? "form" : "substitution";
+			if (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) {
+				return "form";
+			}
+			return (restructured(onlyA, onlyB) && !asksHow(a) && !asksHow(b)) ? null : "substitution";
 		}
 		// Nothing in common at all: not a paraphrase of the same request.
 		return disjoint ? "substitution" : null;
+	}
+
+	/**
+	 * Whether one run can only be a verb and the other cannot be one ("walked" / "person"): an
+	 * action put in the place of a thing is a sentence said another way, not one word swapped for
+	 * another. Not in a "how" question (see {@link #asksHow}).
+	 */
+	private static boolean restructured(List<Tok> x, List<Tok> y) {
+		return (verbOnly(x) && !verb(y)) || (verbOnly(y) && !verb(x));
+	}
+
+	/** "How do I apply?" asks about its verb: a noun in its place ("the requirements") is another facet. */
+	private static boolean asksHow(Text text) {
+		return text.focus != null && text.focus.startsWith("how");
+	}
+
+	private static boolean verbOnly(List<Tok> words) {
+		for (Tok t : words) {
+			Lexicon.Entry e = t.entry;
+			if (!e.known() || !e.is(Lexicon.Entry.VERB) || e.is(Lexicon.Entry.NOUN) || e.is(Lexicon.Entry.ADJECTIVE)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean verb(List<Tok> words) {
+		for (Tok t : words) {
+			if (!t.entry.known() || t.entry.is(Lexicon.Entry.VERB)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Adjacent words count as one ("New York", "email address"). */
