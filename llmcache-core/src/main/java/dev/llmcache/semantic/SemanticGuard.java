@@ -509,17 +509,41 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		for (Tok y : b.tokens) {
-			if ((y.flags & Tok.CONTENT) == 0 || y.entry.antonyms().isEmpty()) {
+		return reversedByPrefix(a, b) || reversedByPrefix(b, a);
+	}
+
+	private static final String[] REVERSING_PREFIXES = { "un", "dis", "non", "de", "in", "im", "il", "ir" };
+
+	/**
+	 * A word of {@code x} that is a word of {@code y} with a reversing prefix, where {@code y} has it
+	 * more often than {@code x} ("dislike" / "like", "undo" / "do"): also when the word itself is a
+	 * function word, which the other checks do not compare.
+	 */
+	private static boolean reversedByPrefix(Text x, Text y) {
+		for (Tok t : x.tokens) {
+			if ((t.flags & Tok.CONTENT) == 0 || y.words.contains(t.lower)) {
 				continue;
 			}
-			for (Tok x : a.tokens) {
-				if ((x.flags & Tok.CONTENT) != 0 && y.entry.antonym(x.entry) && !has(a, y) && !has(b, x)) {
-					return true;
+			for (String prefix : REVERSING_PREFIXES) {
+				if (t.lower.length() >= prefix.length() + 2 && t.lower.startsWith(prefix)) {
+					String stem = t.lower.substring(prefix.length());
+					if (count(y, stem) > count(x, stem)) {
+						return true;
+					}
 				}
 			}
 		}
 		return false;
+	}
+
+	private static int count(Text text, String word) {
+		int n = 0;
+		for (Tok t : text.tokens) {
+			if (t.lower.equals(word)) {
+				n++;
+			}
+		}
+		return n;
 	}
 
 	private static boolean has(Text text, Tok word) {
