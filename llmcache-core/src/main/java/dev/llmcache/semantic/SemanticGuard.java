@@ -974,8 +974,10 @@ public final class SemanticGuard {
 		for (int i = 0; i < toks.length; i++) {
 			Tok t = toks[i];
 			words.add(t.lower);
+			boolean freeOf = t.lower.equals("free") && i + 1 < toks.length
+					&& (toks[i + 1].lower.equals("of") || toks[i + 1].lower.equals("from"));
 			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
-					|| "non".equals(t.lower)) {
+					|| "non".equals(t.lower) || freeOf) {
 				t.flags |= Tok.NEGATION;
 				negated = true;
 			}
@@ -1056,7 +1058,14 @@ public final class SemanticGuard {
 			}
 		}
 		if (token.indexOf('-') > 0 && !hasDigit(token)) {
-			for (String part : token.split("-")) {
+			String[] parts = token.split("-");
+			String last = parts[parts.length - 1].toLowerCase(Locale.ROOT);
+			if (parts.length >= 2 && (last.equals("free") || last.equals("less"))) {
+				// "toll-free", "gluten-free": without the thing named
+				into.add(Tok.synthetic("not", this.lexicon));
+				parts = Arrays.copyOf(parts, parts.length - 1);
+			}
+			for (String part : parts) {
 				if (!part.isEmpty()) {
 					into.add(new Tok(part, this.lexicon));
 				}
@@ -1066,11 +1075,18 @@ public final class SemanticGuard {
 		into.add(new Tok(token, this.lexicon));
 	}
 
-	/** "unsafe": the word "safe" negated, when the lexicon relates the two. */
+	/**
+	 * "unsafe": the word "safe" negated, when the lexicon relates the two; "sugarless": the noun
+	 * "sugar" negated.
+	 */
 	private @Nullable Tok negatingPrefix(Tok t) {
 		String word = t.lower;
 		if (word.length() < 5 || !isLetters(word)) {
 			return null;
+		}
+		if (word.endsWith("less") && word.length() >= 7 && (!t.entry.known() || t.entry.is(Lexicon.Entry.ADJECTIVE))
+				&& this.lexicon.lookup(word.substring(0, word.length() - 4)).is(Lexicon.Entry.NOUN)) {
+			return new Tok(t.original.substring(0, word.length() - 4), this.lexicon); // "sugarless": without sugar
 		}
 		for (String prefix : new String[] { "non", "un", "in", "im", "il", "ir", "dis", "a" }) {
 			if (!word.startsWith(prefix) || word.length() - prefix.length() < 3) {
