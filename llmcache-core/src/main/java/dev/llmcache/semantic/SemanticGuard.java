@@ -509,7 +509,50 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		return reversedByPrefix(a, b) || reversedByPrefix(b, a);
+		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b);
+	}
+
+	/** Whether two phrasal verbs share a meaning that is not one of the verb or particles alone. */
+	private static boolean phrasalSynonyms(Lexicon.Entry x, Lexicon.Entry y, Lexicon.Entry verb, Lexicon.Entry p1,
+			Lexicon.Entry p2) {
+		for (long sense : x.senses()) {
+			if (contains(y.senses(), sense) && !contains(verb.senses(), sense) && !contains(verb.rare(), sense)
+					&& !contains(p1.senses(), sense) && !contains(p2.senses(), sense)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean contains(long[] sorted, long value) {
+		return Arrays.binarySearch(sorted, value) >= 0;
+	}
+
+	/**
+	 * The same verb with another particle ("zoom in" / "zoom out", "check in" / "check out") is
+	 * another phrasal verb, unless the lexicon calls the two synonyms ("fill in" / "fill out").
+	 */
+	private boolean otherParticle(Text a, Text b) {
+		for (int i = 0; i + 1 < a.tokens.length; i++) {
+			Tok verb = a.tokens[i];
+			String particle = a.tokens[i + 1].lower;
+			if ((verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB) || !PARTICLES.contains(particle)) {
+				continue;
+			}
+			for (int j = 0; j + 1 < b.tokens.length; j++) {
+				Tok other = b.tokens[j];
+				String otherParticle = b.tokens[j + 1].lower;
+				if (PARTICLES.contains(otherParticle) && !otherParticle.equals(particle) && same(verb, other)
+						&& !a.words.contains(otherParticle) && !b.words.contains(particle)) {
+					Lexicon.Entry x = this.lexicon.lookup(verb.lower + " " + particle);
+					Lexicon.Entry y = this.lexicon.lookup(other.lower + " " + otherParticle);
+					if (!phrasalSynonyms(x, y, verb.entry, a.tokens[i + 1].entry, b.tokens[j + 1].entry)) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	private static final String[] REVERSING_PREFIXES = { "un", "dis", "non", "de", "in", "im", "il", "ir" };
