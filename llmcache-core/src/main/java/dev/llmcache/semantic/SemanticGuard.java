@@ -472,14 +472,23 @@ public final class SemanticGuard {
 
 	// ---- numbers
 
+	/** The same numbers; the word "one" alone may stand for "a" ("one week" / "a week"). */
 	private static boolean sameNumbers(Tok[] a, boolean[] usedA, Tok[] b, boolean[] usedB) {
-		return numbers(a, usedA).equals(numbers(b, usedB));
+		Set<String> na = numbers(a, usedA, false);
+		Set<String> nb = numbers(b, usedB, false);
+		if (na.equals(nb)) {
+			return true;
+		}
+		Set<String> withoutA = numbers(a, usedA, true);
+		Set<String> withoutB = numbers(b, usedB, true);
+		return withoutA.equals(nb) || na.equals(withoutB) || withoutA.equals(withoutB);
 	}
 
-	private static Set<String> numbers(Tok[] tokens, boolean[] used) {
+	private static Set<String> numbers(Tok[] tokens, boolean[] used, boolean withoutOne) {
 		Set<String> numbers = null;
 		for (int i = 0; i < tokens.length; i++) {
-			if (tokens[i].value != null && !used[i]) {
+			boolean one = withoutOne && tokens[i].lower.equals("one") && "1".equals(tokens[i].value);
+			if (tokens[i].value != null && !used[i] && !one) {
 				if (numbers == null) {
 					numbers = new HashSet<>(4);
 				}
@@ -1229,10 +1238,88 @@ public final class SemanticGuard {
 			toks[i - 1].value = toks[i - 1].value + "x";
 			t.flags |= Tok.FUNCTION;
 		}
+		else if (lower.equals("one") && (i + 1 < toks.length && !FUNCTION_WORDS.contains(toks[i + 1].lower)
+				|| (i > 0 && toks[i - 1].wordNumber)
+				|| (i + 3 < toks.length && toks[i + 1].lower.equals("and") && toks[i + 3].lower.equals("half")))) {
+			value = "1"; // "one egg", "twenty-one"; not "which one", "one of"
+		}
 		if (value != null && ORDINAL.matcher(value).matches()) {
 			value = value.replaceAll("(st|nd|rd|th)$", "th");
 		}
+		if (value != null && !hasDigit(lower)) {
+			if (compound(toks, i, value)) {
+				t.flags |= Tok.FUNCTION;
+				return;
+			}
+			if (NUMBER.matcher(value).matches()) {
+				t.wordNumber = true;
+				t.part = Double.parseDouble(value);
+			}
+		}
 		t.value = value;
+	}
+
+	private static final Set<String> MULTIPLIERS = Set.of("hundred", "thousand", "million", "billion");
+
+	/**
+	 * Number words after number words make one number, by the grammar of English numbers ("twenty
+	 * five" and "twenty-five" are 25, "three hundred" 300, "ten thousand" 10000, "one and a half"
+	 * 1.5, "twenty-first" 21st): the value goes to the first word.
+	 * @return whether {@code value} (the word at {@code i}) was added to an earlier word's number
+	 */
+	private static boolean compound(Tok[] toks, int i, String value) {
+		int j = i - 1;
+		boolean and = false;
+		while (j >= 0 && (toks[j].lower.equals("and") || toks[j].lower.equals("a")) && j >= i - 2) {
+			and = true;
+			j--;
+		}
+		if (j < 0 || !toks[j].wordNumber || toks[j].value == null) {
+			return false;
+		}
+		Tok first = toks[j];
+		boolean ordinal = value.endsWith("th");
+		double v = Double.parseDouble(ordinal ? value.substring(0, value.length() - 2) : value);
+		double part = first.part;
+		boolean tens = part >= 20 && part % 10 == 0 && part % 100 != 0;
+		if (MULTIPLIERS.contains(toks[i].lower) && !ordinal && !and) {
+			if (v == 100) {
+				first.part = ((part == 0) ? 1 : part) * v;
+			}
+			else {
+				first.total += ((part == 0) ? 1 : part) * v;
+				first.part = 0;
+			}
+		}
+		else if (v == 0.5 && and) {
+			first.part += 0.5;
+		}
+		else if (v < 10 && tens && !and) {
+			first.part += v;
+		}
+		else if (v < 100 && part >= 100 && part % 100 == 0) {
+			first.part += v;
+		}
+		else if (v < 100 && part == 0 && first.total > 0) {
+			first.part = v;
+		}
+		else {
+			return false;
+		}
+		String number = plain(first.total + first.part);
+		if (ordinal) {
+			first.value = number + "th";
+			first.wordNumber = false;
+		}
+		else {
+			first.value = number;
+		}
+		return true;
+	}
+
+	private static String plain(double number) {
+		return (number == Math.rint(number)) ? Long.toString((long) number)
+				: java.math.BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
 	}
 
 	private static final Pattern NUMBER = Pattern.compile("\\d[\\d,]*(?:\\.\\d+)?");
@@ -1421,6 +1508,14 @@ public final class SemanticGuard {
 		final Lexicon.Entry entry;
 
 		@Nullable String value;
+
+		/** A number written in words, which the number words after it may continue ("twenty" five). */
+		boolean wordNumber;
+
+		/** Of such a number: the thousands and more so far, and the rest ("two thousand" / "three hundred"). */
+		double total;
+
+		double part;
 
 		int flags;
 
