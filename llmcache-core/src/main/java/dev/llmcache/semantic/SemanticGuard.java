@@ -180,7 +180,7 @@ public final class SemanticGuard {
 	public @Nullable String disagreement(String request, String cached) {
 		Text a = text(request);
 		Text b = text(cached);
-		if (a.negated != b.negated) {
+		if (negated(a, b) != negated(b, a)) {
 			Text wholeA = unprefixed(a, b);
 			b = unprefixed(b, a);
 			a = wholeA;
@@ -194,7 +194,7 @@ public final class SemanticGuard {
 		if ((unmentioned & 2) != 0 || !sameNumbers(ta, usedA, tb, usedB)) {
 			return "number";
 		}
-		if (a.negated != b.negated) {
+		if (negated(a, b) != negated(b, a)) {
 			return "negation";
 		}
 		if (opposed(a, b)) {
@@ -210,6 +210,22 @@ public final class SemanticGuard {
 			return "facet";
 		}
 		return aligned(a, usedA, b, usedB);
+	}
+
+	/**
+	 * Whether {@code x} negates, beside {@code y}: a "without" ("gluten-free", "free of charge")
+	 * negates only a thing {@code y} names too ("contains gluten"); otherwise it is a detail.
+	 */
+	private static boolean negated(Text x, Text y) {
+		if (x.negated) {
+			return true;
+		}
+		for (Tok thing : x.without) {
+			if (has(y, thing)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -569,7 +585,8 @@ public final class SemanticGuard {
 	/**
 	 * A word of {@code x} that is a word of {@code y} with a reversing prefix, where {@code y} has it
 	 * more often than {@code x} ("dislike" / "like", "undo" / "do"): also when the word itself is a
-	 * function word, which the other checks do not compare.
+	 * function word, which the other checks do not compare. A prefixed word the lexicon knows
+	 * counts only as an antonym or before a function word ("inform" is not "in" + "form").
 	 */
 	private static boolean reversedByPrefix(Text x, Text y) {
 		for (Tok t : x.tokens) {
@@ -579,7 +596,15 @@ public final class SemanticGuard {
 			for (String prefix : REVERSING_PREFIXES) {
 				if (t.lower.length() >= prefix.length() + 2 && t.lower.startsWith(prefix)) {
 					String stem = t.lower.substring(prefix.length());
-					if (count(y, stem) > count(x, stem)) {
+					int first = first(y.tokens, stem);
+					if (first < 0 || count(y, stem) <= count(x, stem)) {
+						continue;
+					}
+					// "unit" is not "un" + "it", nor "intake" "in" + "take": only a word the lexicon does
+					// not know, an antonym, or a function word reversed ("dislike", "undo")
+					Tok other = y.tokens[first];
+					if ((other.flags & Tok.FUNCTION) != 0 && stem.length() >= 2 || !t.entry.known()
+							|| t.entry.antonym(other.entry)) {
 						return true;
 					}
 				}
@@ -948,11 +973,17 @@ public final class SemanticGuard {
 		if (y.phrasal != null && (y.phrasal.synonym(x.entry) || y.phrasal.broaderOrNarrower(x.entry))) {
 			return true;
 		}
-		if (truncated(x, y) || truncated(y, x)) {
+		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x)) {
 			return true;
 		}
 		Integer gx = this.rules.synonyms().get(x.lower);
 		return gx != null && gx.equals(this.rules.synonyms().get(y.lower));
+	}
+
+	/** A unit abbreviated after a number and written out ("5 km" / "five kilometers", "10k" / "ten kilometer"). */
+	private static boolean unit(Tok abbreviation, Tok word) {
+		return (abbreviation.flags & Tok.UNIT) != 0 && word.lower.length() > abbreviation.lower.length() + 1
+				&& subsequence(abbreviation.lower, word.lower);
 	}
 
 	/** "dicts" / "dictionaries", "repo" / "repository": a clipped word the lexicon does not know. */
@@ -1060,13 +1091,18 @@ public final class SemanticGuard {
 					prefixed = new ArrayList<>(2);
 				}
 				prefixed.add(t);
-				expanded.add(Tok.synthetic("not", this.lexicon));
+				Tok not = Tok.synthetic("not", this.lexicon);
+				if (t.lower.endsWith("less")) {
+					not.flags |= Tok.WITHOUT;
+				}
+				expanded.add(not);
 				t = negated;
 			}
 			expanded.add(t);
 		}
 		Tok[] toks = expanded.toArray(new Tok[0]);
 		boolean negated = false;
+		List<Tok> without = List.of();
 		Set<String> words = new HashSet<>();
 		Set<String> grams = new HashSet<>();
 		int[] poles = new int[this.rules.opposites().size()];
@@ -1077,11 +1113,29 @@ public final class SemanticGuard {
 					&& (toks[i + 1].lower.equals("of") || toks[i + 1].lower.equals("from"));
 			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
 					|| "non".equals(t.lower) || freeOf) {
-				t.flags |= Tok.NEGATION;
-				negated = true;
+				if (!freeOf) {
+					t.flags |= Tok.NEGATION; // "free" stays a word to align ("free" / "free of charge")
+				}
+				int object = freeOf ? i + 2 : i + 1;
+				while (freeOf && object < toks.length && DETERMINERS.contains(toks[object].lower)) {
+					object++;
+				}
+				if (((t.flags & Tok.WITHOUT) != 0 || freeOf) && object < toks.length) {
+					if (without.isEmpty()) {
+						without = new ArrayList<>(1);
+					}
+					without.add(toks[object]); // negates that thing only: see negated(Text, Text)
+				}
+				else {
+					negated = true;
+				}
 			}
 			number(toks, i);
-			if (FUNCTION_WORDS.contains(t.lower) || (t.flags & (Tok.NEGATION | Tok.FUNCTION)) != 0) {
+			if (i > 0 && toks[i - 1].value != null && t.value == null && t.lower.length() <= 3 && isLetters(t.lower)
+					&& !FUNCTION_WORDS.contains(t.lower)) {
+				t.flags |= Tok.UNIT;
+			}
+			if ((FUNCTION_WORDS.contains(t.lower) && (t.flags & Tok.UNIT) == 0) || (t.flags & (Tok.NEGATION | Tok.FUNCTION)) != 0) {
 				t.flags |= Tok.FUNCTION;
 			}
 			else {
@@ -1115,12 +1169,21 @@ public final class SemanticGuard {
 		}
 		Text whole = prefixed.isEmpty() ? null : analyse(text, false);
 		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks),
-				prefixed, whole);
+				prefixed, whole, without);
 	}
 
 	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */
 	private void split(String token, List<Tok> into) {
 		String lower = token.toLowerCase(Locale.ROOT);
+		Matcher quantity = QUANTITY.matcher(token);
+		if (quantity.matches() && !ORDINAL.matcher(lower).matches()) {
+			// "7pm", "5kg", "3x", "4-day": a number and its unit, as when written apart
+			into.add(new Tok(quantity.group(1), this.lexicon));
+			Tok unit = new Tok(quantity.group(2), this.lexicon);
+			unit.flags |= Tok.UNIT; // a word even when it is a function word elsewhere ("7am", "7pm")
+			into.add(unit);
+			return;
+		}
 		int apostrophe = lower.indexOf('\'');
 		if (apostrophe > 0) {
 			String rest = lower.substring(apostrophe);
@@ -1161,7 +1224,9 @@ public final class SemanticGuard {
 			String last = parts[parts.length - 1].toLowerCase(Locale.ROOT);
 			if (parts.length >= 2 && (last.equals("free") || last.equals("less"))) {
 				// "toll-free", "gluten-free": without the thing named
-				into.add(Tok.synthetic("not", this.lexicon));
+				Tok without = Tok.synthetic("not", this.lexicon);
+				without.flags |= Tok.WITHOUT;
+				into.add(without);
 				parts = Arrays.copyOf(parts, parts.length - 1);
 			}
 			for (String part : parts) {
@@ -1234,7 +1299,8 @@ public final class SemanticGuard {
 				value = number + "th";
 			}
 		}
-		else if (lower.equals("times") && i > 0 && toks[i - 1].value != null && !toks[i - 1].value.endsWith("x")) {
+		else if ((lower.equals("times") || lower.equals("x")) && i > 0 && toks[i - 1].value != null
+				&& !toks[i - 1].value.endsWith("x")) {
 			toks[i - 1].value = toks[i - 1].value + "x";
 			t.flags |= Tok.FUNCTION;
 		}
@@ -1246,15 +1312,13 @@ public final class SemanticGuard {
 		if (value != null && ORDINAL.matcher(value).matches()) {
 			value = value.replaceAll("(st|nd|rd|th)$", "th");
 		}
-		if (value != null && !hasDigit(lower)) {
-			if (compound(toks, i, value)) {
-				t.flags |= Tok.FUNCTION;
-				return;
-			}
-			if (NUMBER.matcher(value).matches()) {
-				t.wordNumber = true;
-				t.part = Double.parseDouble(value);
-			}
+		if (value != null && !hasDigit(lower) && compound(toks, i, value)) {
+			t.flags |= Tok.FUNCTION;
+			return;
+		}
+		if (value != null && NUMBER.matcher(value).matches()) {
+			t.wordNumber = true; // digits too: "1 million"
+			t.part = Double.parseDouble(value);
 		}
 		t.value = value;
 	}
@@ -1278,6 +1342,9 @@ public final class SemanticGuard {
 			return false;
 		}
 		Tok first = toks[j];
+		if (hasDigit(first.lower) && !MULTIPLIERS.contains(toks[i].lower)) {
+			return false; // digits are continued by "hundred", "million"... only
+		}
 		boolean ordinal = value.endsWith("th");
 		double v = Double.parseDouble(ordinal ? value.substring(0, value.length() - 2) : value);
 		double part = first.part;
@@ -1321,6 +1388,8 @@ public final class SemanticGuard {
 		return (number == Math.rint(number)) ? Long.toString((long) number)
 				: java.math.BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
 	}
+
+	private static final Pattern QUANTITY = Pattern.compile("(\\d+(?:\\.\\d+)?)-?(\\p{L}{1,12})");
 
 	private static final Pattern NUMBER = Pattern.compile("\\d[\\d,]*(?:\\.\\d+)?");
 
@@ -1475,7 +1544,7 @@ public final class SemanticGuard {
 	/** One analysed text. Immutable once built (its tokens' flags are only read afterwards). */
 	private record Text(Tok[] tokens, boolean negated, boolean caseless, Set<String> words, Set<String> grams, int[] poles,
 			Map<String, Set<String>> directed, @Nullable String focus, boolean output, List<Tok> prefixed,
-			@Nullable Text whole) {
+			@Nullable Text whole, List<Tok> without) {
 	}
 
 	/** One token of a text. */
@@ -1492,6 +1561,12 @@ public final class SemanticGuard {
 		static final int IDENT = 16;
 
 		static final int INITIAL = 32;
+
+		/** A negation of the thing after it only ("gluten-free", "free of", "sugarless"). */
+		static final int WITHOUT = 64;
+
+		/** A short word after a number: its unit ("5 km", "7pm"). */
+		static final int UNIT = 128;
 
 		final String original;
 

@@ -407,6 +407,37 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement(request, cached)).isNull();
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Can I book a table for seven pm?            | Can I book a table for 7pm?
+			How do I lose 5kg in a month?               | How do I lose five kilograms in a month?
+			Should I lift 3x a week?                    | Should I lift three times a week?
+			Is a 4-day work week better?                | Is a four-day work week better?
+			Is 1 million dollars enough to retire?      | Is one million dollars enough to retire?
+			""")
+	void aNumberWithItsUnitIsTheNumberAndTheUnit(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+	}
+
+	@Test
+	void anotherUnitDisagrees() {
+		assertThat(this.guard.disagreement("Book a table at 7am", "Book a table at 7pm")).isEqualTo("substitution");
+		assertThat(this.guard.disagreement("Can I run 5 km today?", "Can I run 5 miles today?")).isEqualTo("substitution");
+	}
+
+	@Test
+	void withoutAThingTheOtherRequestDoesNotNameIsADetail() {
+		assertThat(this.guard.disagreement("Is the museum free?", "Is the museum free of charge?")).isNull();
+	}
+
+	@Test
+	void aKnownWordThatOnlyStartsLikeAPrefixIsNoReversal() {
+		assertThat(this.guard.disagreement("How do I inform my landlord?", "Which form do I send my landlord?"))
+			.isNotEqualTo("polarity");
+		assertThat(this.guard.disagreement("How do I convert units in Excel?", "How do I convert it in Excel?"))
+			.isNotEqualTo("polarity");
+	}
+
 	@Test
 	void compoundNumberWordsWithAnotherValueDisagree() {
 		assertThat(this.guard.disagreement("How much do I need to retire at twenty-five?",
