@@ -823,7 +823,9 @@ public final class SemanticGuard {
 	 * A noun made from the verb ("How do viruses differ" / "the difference") is the same question.
 	 */
 	private static boolean otherFacet(Text how, List<List<Tok>> onlyHow, Text what, List<List<Tok>> onlyWhat) {
-		if (!asksHow(how) || asksHow(what)) {
+		// "How is it diagnosed?" asks for a manner; "how many", "how long" ask for a quantity, which
+		// the other request may name with a noun ("the population", "the healing time")
+		if (!"how".equals(how.focus) || asksHow(what)) {
 			return false;
 		}
 		for (List<Tok> verbs : onlyHow) {
