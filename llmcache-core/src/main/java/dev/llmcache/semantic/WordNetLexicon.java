@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
  * docs/semantic.md); each word's entry is then computed once and kept, up to
  * {@value #MAX_CACHED} words, so a guard's steady-state cost is a map lookup per word.
  *
- * <p>Synonyms are words sharing one of the first {@value #SENSES} senses of each part of speech
- * (later senses are rare meanings that would make almost any two words synonyms); a word is also
- * interchangeable with one naming a meaning up to two levels above one of those senses ("update",
- * "change"). Antonyms are
+ * <p>A word's usual senses are its first {@value #SENSES} of each part of speech, the others are
+ * rare. Two words are synonyms when a usual sense of one is any sense of the other ("small" is
+ * usually "minor", a rare sense of "minor"): two rare senses in common would make almost any two
+ * words synonyms. A word is also interchangeable with one naming a meaning up to two levels above
+ * one of its usual senses ("update", "change"), with an adjective WordNet calls similar
+ * ("unhealthy", "bad"), and with the attribute an adjective gives a value of ("tall", "height").
+ * Antonyms are
  * WordNet's antonym pointers of every sense, also through derived and pertaining forms ("quickly"
  * pertains to "quick", opposite to "slow") and through the head of a satellite adjective.
  *
