@@ -146,8 +146,20 @@ public class LlmCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "llmcache.l1", name = "enabled", matchIfMissing = true)
-	LocalTier llmCacheLocalTier(LlmCacheProperties properties) {
-		return new LocalTier(properties.getL1().getMaxSize().toBytes());
+	LocalTier llmCacheLocalTier(LlmCacheProperties properties, ObjectProvider<LlmCacheCaffeineCustomizer> customizers) {
+		List<LlmCacheCaffeineCustomizer> all = customizers.orderedStream().toList();
+		return new LocalTier(properties.getL1().getMaxSize().toBytes(), builder -> all.forEach(customizer -> {
+			try {
+				customizer.customize(builder);
+			}
+			catch (IllegalStateException | IllegalArgumentException ex) {
+				// Caffeine's own message says what clashed; ours says who did it and what to use instead.
+				throw new IllegalStateException("llmcache: the LlmCacheCaffeineCustomizer " + customizer.getClass().getName()
+						+ " cannot be applied to L1: " + ex.getMessage() + " (L1 is bounded in bytes by "
+						+ "llmcache.l1.max-size, with llmcache's weigher and executor; a customizer may not set them)",
+						ex);
+			}
+		}));
 	}
 
 	@Bean

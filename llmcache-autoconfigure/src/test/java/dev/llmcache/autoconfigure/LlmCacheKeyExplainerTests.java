@@ -5,9 +5,9 @@ import dev.llmcache.autoconfigure.metrics.LlmCacheMetricsAutoConfiguration;
 import dev.llmcache.explain.KeyExplanation;
 import dev.llmcache.explain.LlmCacheKeyExplainer;
 import dev.llmcache.test.MockOpenAiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.llmcache.test.RealParts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,17 +21,10 @@ class LlmCacheKeyExplainerTests {
 
 	private static final AutoConfigurations EXPLAINER = AutoConfigurations.of(LlmCacheMetricsAutoConfiguration.class);
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	@Test
 	void explainsFieldsBucketAndCanonicalFormOfACall() {

@@ -1,15 +1,13 @@
 package dev.llmcache.autoconfigure;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmcache.test.RealParts;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.ai.chat.model.ChatModel;
@@ -22,8 +20,6 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.Async;
-import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
@@ -41,22 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheProxyingTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	private ApplicationContextRunner runner(boolean aopAuto) {
 		return new ApplicationContextRunner()
@@ -107,10 +91,10 @@ class LlmCacheProxyingTests {
 	@ParameterizedTest(name = "spring.aop.auto={0}")
 	@ValueSource(booleans = { false, true })
 	void besideAsync(boolean aopAuto) {
-		runner(aopAuto).withUserConfiguration(AsyncConfiguration.class).run(context -> {
+		runner(aopAuto).withUserConfiguration(AsyncWorker.AsyncWorkerConfiguration.class).run(context -> {
 			assertThat(context).hasNotFailed();
-			AsyncService service = context.getBean(AsyncService.class);
-			assertThat(service.background().get(10, TimeUnit.SECONDS)).as("@Async moved the call")
+			AsyncWorker service = context.getBean(AsyncWorker.class);
+			assertThat(service.threadName().get(10, TimeUnit.SECONDS)).as("@Async moved the call")
 				.isNotEqualTo(Thread.currentThread().getName());
 			service.ask("Async beside cached?");
 			service.ask("Async beside cached?");
@@ -221,37 +205,6 @@ class LlmCacheProxyingTests {
 
 		@Override
 		protected void doRollback(DefaultTransactionStatus status) {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAsync
-	static class AsyncConfiguration {
-
-		@Bean
-		AsyncService asyncService(ChatModel chatModel) {
-			return new AsyncService(chatModel);
-		}
-
-	}
-
-	static class AsyncService {
-
-		private final ChatModel chatModel;
-
-		AsyncService(ChatModel chatModel) {
-			this.chatModel = chatModel;
-		}
-
-		@Async
-		public CompletableFuture<String> background() {
-			return CompletableFuture.completedFuture(Thread.currentThread().getName());
-		}
-
-		@LlmCached
-		public String ask(String question) {
-			return this.chatModel.call(question);
 		}
 
 	}

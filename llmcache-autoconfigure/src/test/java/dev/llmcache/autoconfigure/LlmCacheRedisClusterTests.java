@@ -7,12 +7,13 @@ import java.util.stream.Collectors;
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisCluster;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -28,25 +29,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheRedisClusterTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final MockOpenAiServer server = parts.server();
 
 	private static RedisCluster cluster;
 
 	@BeforeAll
 	static void start() {
-		server = MockOpenAiServer.start();
 		cluster = RedisServerProcess.startCluster(3);
 	}
 
 	@AfterAll
 	static void stop() {
-		server.close();
 		cluster.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
 	}
 
 	private static ApplicationContextRunner context() {

@@ -1,10 +1,10 @@
 package dev.llmcache.autoconfigure;
 
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,17 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheRedisSecurityTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	@Test
 	void aPasswordProtectedRedisIsUsedForL2() {

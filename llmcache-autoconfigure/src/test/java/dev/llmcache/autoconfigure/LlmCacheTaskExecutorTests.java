@@ -5,20 +5,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.llmcache.test.RealParts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.Async;
-import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -30,17 +28,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class LlmCacheTaskExecutorTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
+	private static final MockOpenAiServer server = parts.server();
 
 	@Test
 	void applicationTaskExecutorSurvivesWhenLlmCacheIsConfiguredFirst() {
@@ -101,51 +92,26 @@ class LlmCacheTaskExecutorTests {
 			assertThat(context).hasNotFailed().hasBean("applicationTaskExecutor");
 			assertThat(context.getBeansOfType(Executor.class)).as("llmcache defines no Executor bean")
 				.containsOnlyKeys("applicationTaskExecutor");
-			Worker worker = context.getBean(Worker.class);
+			AsyncWorker worker = context.getBean(AsyncWorker.class);
 			assertThat(worker.threadName().get(10, TimeUnit.SECONDS)).as("@Async runs on Boot's executor")
 				.startsWith("task-");
 			String question = "Which pool? " + System.nanoTime();
 			int before = server.requestCount();
-			assertThat(worker.cachedAsync(question).get(10, TimeUnit.SECONDS))
+			assertThat(worker.askLater(question).get(10, TimeUnit.SECONDS))
 				.isEqualTo(MockOpenAiServer.expectedAnswer(question));
-			assertThat(worker.cachedAsync(question).get(10, TimeUnit.SECONDS))
+			assertThat(worker.askLater(question).get(10, TimeUnit.SECONDS))
 				.isEqualTo(MockOpenAiServer.expectedAnswer(question));
 			assertThat(server.requestCount() - before).as("the second call is a cache hit").isEqualTo(1);
 		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableAsync
+	@Import(AsyncWorker.AsyncWorkerConfiguration.class)
 	static class AsyncApplication {
 
 		@Bean
 		ChatModel chatModel() {
 			return OpenAiTestModels.chatModel(server);
-		}
-
-		@Bean
-		Worker worker(ChatModel chatModel) {
-			return new Worker(chatModel);
-		}
-
-	}
-
-	static class Worker {
-
-		private final ChatModel chatModel;
-
-		Worker(ChatModel chatModel) {
-			this.chatModel = chatModel;
-		}
-
-		@Async
-		public CompletableFuture<String> threadName() {
-			return CompletableFuture.completedFuture(Thread.currentThread().getName());
-		}
-
-		@LlmCached
-		public CompletableFuture<String> cachedAsync(String question) {
-			return CompletableFuture.supplyAsync(() -> this.chatModel.call(question));
 		}
 
 	}

@@ -8,14 +8,13 @@ import java.time.Duration;
 import dev.llmcache.autoconfigure.warmup.LlmCacheWarmupAutoConfiguration;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.warmup.LlmCacheWarmer;
 import dev.llmcache.warmup.WarmupFailure;
 import dev.llmcache.warmup.WarmupReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,30 +33,15 @@ import static org.awaitility.Awaitility.await;
  */
 class LlmCacheWarmupIntegrationTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	@TempDir
 	Path directory;
-
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
 
 	@Test
 	void warmUpFromAFileStoresEveryEntryReportsFailuresAndSkipsWhatIsCached() throws Exception {

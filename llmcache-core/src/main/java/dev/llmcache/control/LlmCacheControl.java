@@ -25,7 +25,13 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code minSimilarity}: a semantic hit must be at least this similar.</li>
  * </ul>
  *
- * Immutable and thread-safe; each modifier returns a new control.
+ * <p>The control is a thread-local value registered with Micrometer's context propagation
+ * ({@link LlmCacheControlAccessor}): llmcache's own asynchronous adapters and executors carry it
+ * from the calling thread to where the call's cache work runs, and an application that propagates
+ * context through Reactor ({@code Hooks.enableAutomaticContextPropagation()}, or
+ * {@code contextCapture()}) carries it into reactive pipelines as well.
+ *
+ * <p>Immutable and thread-safe; each modifier returns a new control.
  */
 public final class LlmCacheControl {
 
@@ -136,6 +142,21 @@ public final class LlmCacheControl {
 
 	public @Nullable Double getMinSimilarity() {
 		return this.minSimilarity;
+	}
+
+	/** The control set on the calling thread, or null: for {@link LlmCacheControlAccessor}. */
+	static @Nullable LlmCacheControl threadValue() {
+		return CURRENT.get();
+	}
+
+	/** Set (or, with null, remove) the calling thread's control: for {@link LlmCacheControlAccessor}. */
+	static void setThreadValue(@Nullable LlmCacheControl control) {
+		if (control != null) {
+			CURRENT.set(control);
+		}
+		else {
+			CURRENT.remove();
+		}
 	}
 
 	/** Make this control current for the calling thread until the scope is closed. */

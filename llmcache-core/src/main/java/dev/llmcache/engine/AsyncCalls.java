@@ -9,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 import dev.llmcache.control.LlmCacheControl;
+import dev.llmcache.control.LlmCacheControlPropagation;
+import io.micrometer.context.ContextSnapshot;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,17 +55,20 @@ public final class AsyncCalls {
 	 */
 	public AsyncCalls(LlmCacheEngine engine, Executor io, int replayChunkChars, Duration replayChunkDelay) {
 		this.engine = engine;
-		this.io = io;
+		// Every task runs under the control of the thread that submitted it: the model call a miss
+		// makes on an I/O thread sees the caller's control, as a plain call sees it on its own thread.
+		this.io = LlmCacheControlPropagation.propagating(io);
+		Executor commonPool = LlmCacheControlPropagation.propagating(ForkJoinPool.commonPool());
 		this.ioOrCommonPool = task -> {
 			try {
-				io.execute(task);
+				this.io.execute(task);
 			}
 			catch (RejectedExecutionException ex) {
 				// Past the lookup the call is committed: its store and events must still run.
-				ForkJoinPool.commonPool().execute(task);
+				commonPool.execute(task);
 			}
 		};
-		this.ioScheduler = Schedulers.fromExecutor(io);
+		this.ioScheduler = Schedulers.fromExecutor(this.io);
 		this.replayChunkChars = replayChunkChars;
 		this.replayChunkDelay = replayChunkDelay;
 	}
@@ -92,12 +97,12 @@ public final class AsyncCalls {
 
 	/** A call whose result is a {@code Mono}: looked up when subscribed, like the Mono itself. */
 	public Mono<Object> mono(CachedCall call, Supplier<? extends Mono<?>> invoker) {
-		LlmCacheControl control = LlmCacheControl.current();
-		return Mono.defer(() -> {
-			try (LlmCacheControl.Scope scope = control.open()) {
+		ContextSnapshot caller = LlmCacheControlPropagation.capture();
+		return Mono.deferContextual(context -> {
+			try (ContextSnapshot.Scope scope = LlmCacheControlPropagation.openFrom(context)) {
 				return Mono.fromFuture(future(call, () -> invoker.get().toFuture()));
 			}
-		});
+		}).contextWrite(caller::updateContext);
 	}
 
 	/**
@@ -116,9 +121,13 @@ public final class AsyncCalls {
 	 * its chunks, adapted by {@link StreamShape#forFollower}.
 	 */
 	public <E> Flux<E> stream(CachedCall call, StreamShape<E> shape, Supplier<? extends Flux<? extends E>> invoker) {
-		LlmCacheControl control = LlmCacheControl.current();
+		ContextSnapshot caller = LlmCacheControlPropagation.capture();
 		CallFlow flow = this.engine.flow();
 		return Flux.deferContextual(context -> {
+			LlmCacheControl control;
+			try (ContextSnapshot.Scope scope = LlmCacheControlPropagation.openFrom(context)) {
+				control = LlmCacheControl.current();
+			}
 			LookupSpan span = this.engine.startLookup(call);
 			// The upstream is subscribed by the shared replay, not by this subscriber: hand it this context.
 			Supplier<Flux<? extends E>> withContext = () -> Flux.from(invoker.get()).contextWrite(context);
@@ -130,13 +139,16 @@ public final class AsyncCalls {
 					if (hit != null) {
 						return replay(hit.value(), shape);
 					}
-					return Mono
-						.fromFuture(flow.miss(call, control, span, f, true, streamOf(shape, withContext),
-								this.ioOrCommonPool))
-						.flatMapMany(reply -> answer(reply, shape));
+					// The model call is handed to an I/O thread from here: it takes the control from this thread.
+					try (ContextSnapshot.Scope scope = LlmCacheControlPropagation.openFrom(context)) {
+						return Mono
+							.fromFuture(flow.miss(call, control, span, f, true, streamOf(shape, withContext),
+									this.ioOrCommonPool))
+							.flatMapMany(reply -> answer(reply, shape));
+					}
 				})
 				.doOnCancel(span::abandon);
-		});
+		}).contextWrite(caller::updateContext);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,8 +1,10 @@
 package dev.llmcache.tier;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -38,20 +40,53 @@ public final class LocalTier implements Tier {
 	// entry behind the sweep and be read until its own re-check removes it.
 	private final ReentrantReadWriteLock sweepLock = new ReentrantReadWriteLock();
 
-	private final AtomicLong nextSweepAt = new AtomicLong(System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS);
+	private final Clock clock;
+
+	private final AtomicLong nextSweepAt;
 
 	/**
 	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
 	 */
 	public LocalTier(long maxBytes) {
-		this.cache = Caffeine.newBuilder()
-			.maximumWeight(maxBytes)
+		this(maxBytes, builder -> {
+		});
+	}
+
+	/**
+	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
+	 * @param customizer tunes the Caffeine builder after the bound, the weigher and the maintenance
+	 * executor are set (Caffeine refuses to set those again); it may add statistics, listeners, an
+	 * earlier expiry, an initial capacity
+	 * @throws IllegalStateException if the customizer made keys weak: keys are compared by
+	 * {@code equals}, and weak keys are compared by identity, so nothing would ever hit
+	 */
+	public LocalTier(long maxBytes, Consumer<? super Caffeine<Object, Object>> customizer) {
+		this(maxBytes, customizer, Clock.systemUTC());
+	}
+
+	/**
+	 * @param maxBytes upper bound of the heap retained by all entries, as {@link HeapWeigher} weighs them
+	 * @param customizer tunes the Caffeine builder, as {@link #LocalTier(long, Consumer)} describes
+	 * @param clock the wall clock against which entries expire and sweeps are timed; tests pass one
+	 * they advance instead of waiting
+	 */
+	public LocalTier(long maxBytes, Consumer<? super Caffeine<Object, Object>> customizer, Clock clock) {
+		this.clock = clock;
+		this.nextSweepAt = new AtomicLong(clock.millis() + SWEEP_INTERVAL_MILLIS);
+		Caffeine<Object, Object> builder = Caffeine.newBuilder();
+		builder.maximumWeight(maxBytes)
 			.weigher(new HeapWeigher())
 			// Maintenance (draining read buffers, expiring, evicting) on the calling thread. Handing
 			// it to the common pool wakes a pool thread every few reads, and that wake-up cost more
 			// than the hit itself (13% of an L1 hit in the JMH stack profile).
-			.executor(Runnable::run)
-			.build();
+			.executor(Runnable::run);
+		customizer.accept(builder);
+		// Caffeine has no getter for the key strength; its description is the one place that tells.
+		if (builder.toString().contains("keyStrength=")) {
+			throw new IllegalStateException("L1 keys must not be weak: a weak key is compared by identity, "
+					+ "and equal keys built by separate calls would never hit");
+		}
+		this.cache = builder.build();
 	}
 
 	@Override
@@ -71,7 +106,7 @@ public final class LocalTier implements Tier {
 
 	@Override
 	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		if (entry.isExpired(now)) {
 			return false;
 		}
@@ -114,7 +149,7 @@ public final class LocalTier implements Tier {
 	public @Nullable CachedValue get(CacheKey key) {
 		CachedValue value = this.cache.getIfPresent(key);
 		// Caffeine expires lazily on its own clock; the wall clock decides, as it does across instances.
-		if (value != null && value.isExpired(System.currentTimeMillis())) {
+		if (value != null && value.isExpired(this.clock.millis())) {
 			this.cache.asMap().remove(key, value);
 			return null;
 		}
@@ -123,7 +158,7 @@ public final class LocalTier implements Tier {
 
 	/** Put an entry without a token: for tools and tests that fill L1 directly. */
 	public void put(CacheKey key, CachedValue value) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		if (!value.isExpired(now)) {
 			this.cache.put(key, value);
 		}
@@ -172,7 +207,7 @@ public final class LocalTier implements Tier {
 
 	/** Remove what has expired now, and finish Caffeine's pending maintenance. */
 	public void cleanUp() {
-		removeExpired(System.currentTimeMillis());
+		removeExpired(this.clock.millis());
 		this.cache.cleanUp();
 	}
 

@@ -22,12 +22,12 @@ import dev.llmcache.key.PromptNormalizer;
 import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.tier.LocalTier;
 import dev.llmcache.tier.TieredCache;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -42,7 +42,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LlmCacheAdvisorTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final MockOpenAiServer server = parts.server();
 
 	private final List<CallEvent> events = Collections.synchronizedList(new ArrayList<>());
 
@@ -50,19 +53,8 @@ class LlmCacheAdvisorTests {
 
 	private ChatClient chat;
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-	}
-
 	@BeforeEach
 	void setUp() {
-		server.reset();
 		this.engine = new LlmCacheEngine(
 				new TieredCache(new LocalTier(16 * 1024 * 1024), null, new JsonLlmCacheSerializer(), 0),
 				CacheabilityPolicy.defaults(), new LoggingLlmCacheErrorHandler(), FlightSettings.defaults(),

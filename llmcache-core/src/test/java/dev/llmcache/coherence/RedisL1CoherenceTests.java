@@ -10,11 +10,10 @@ import dev.llmcache.key.CacheKey;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.tier.LocalTier;
 import dev.llmcache.redis.RedisTier;
-import dev.llmcache.tier.Tier;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.tier.TieredCache;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -27,17 +26,10 @@ class RedisL1CoherenceTests {
 
 	private static final ValueType STRING = ValueType.of(String.class);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		redis.close();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	// Regression: an instance that had not subscribed yet kept serving an L1 copy that another
 	// instance evicted meanwhile (seen as flaky cross-instance eviction tests under load).

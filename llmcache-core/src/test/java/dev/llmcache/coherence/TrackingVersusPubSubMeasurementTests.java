@@ -1,5 +1,6 @@
 package dev.llmcache.coherence;
 
+import dev.llmcache.test.RealParts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,9 +17,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,17 +36,10 @@ class TrackingVersusPubSubMeasurementTests {
 
 	private static final String CHANNEL = "measure:invalidations";
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	@BeforeAll
-	static void start() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		redis.close();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void withBothConnectionsIntactNeitherLosesAnInvalidation() throws Exception {

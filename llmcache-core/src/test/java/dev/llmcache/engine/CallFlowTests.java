@@ -15,22 +15,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.key.CacheKey;
-import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.redis.RedisTier;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import dev.llmcache.tier.LocalTier;
-import dev.llmcache.tier.TieredCache;
-import org.junit.jupiter.api.AfterAll;
+import dev.llmcache.test.TestEngines;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -46,7 +40,10 @@ class CallFlowTests {
 
 	private static final ValueType STRING = ValueType.of(String.class);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -55,21 +52,6 @@ class CallFlowTests {
 	private final ExecutorService io = Executors.newFixedThreadPool(4);
 
 	private final ExecutorService callers = Executors.newCachedThreadPool();
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
-	@BeforeEach
-	void flush() {
-		redis.flushAll();
-	}
 
 	@AfterEach
 	void close() throws Exception {
@@ -310,19 +292,12 @@ class CallFlowTests {
 	}
 
 	private Instance instanceOn(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), port));
-		factory.afterPropertiesSet();
-		factory.start();
-		RedisTier tier = new RedisTier(factory, "flow:", Duration.ofMillis(500), Duration.ofMillis(200));
-		this.resources.add(factory::destroy);
-		this.resources.add(tier::destroy);
-		return build(tier);
+		return build(TestEngines.redisTier(redis.host(), port, "flow:", Duration.ofMillis(500), Duration.ofMillis(200),
+				this.resources));
 	}
 
 	private Instance build(RedisTier redisTier) {
-		TieredCache cache = new TieredCache(new LocalTier(10_000_000), redisTier, new JsonLlmCacheSerializer(), 0);
-		LlmCacheEngine engine = new LlmCacheEngine(cache, CacheabilityPolicy.defaults(), new LoggingLlmCacheErrorHandler(),
+		LlmCacheEngine engine = TestEngines.engine(redisTier,
 				new FlightSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(10)), this.events::add);
 		return new Instance(engine, new AsyncCalls(engine, this.io, 0, Duration.ZERO));
 	}

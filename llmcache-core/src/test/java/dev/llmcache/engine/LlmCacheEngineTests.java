@@ -12,22 +12,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.llmcache.codec.JsonLlmCacheSerializer;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
-import dev.llmcache.policy.CacheabilityPolicy;
 import dev.llmcache.test.RedisServerProcess;
-import dev.llmcache.tier.LocalTier;
+import dev.llmcache.test.TestEngines;
 import dev.llmcache.redis.RedisTier;
-import dev.llmcache.tier.TieredCache;
-import org.junit.jupiter.api.AfterAll;
+import dev.llmcache.test.RealParts;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,26 +32,14 @@ class LlmCacheEngineTests {
 
 	private static final ValueType STRING = ValueType.of(String.class);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
 	private final List<CallEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
-	@BeforeEach
-	void flush() {
-		redis.flushAll();
-	}
 
 	@AfterEach
 	void close() throws Exception {
@@ -197,20 +179,9 @@ class LlmCacheEngineTests {
 	}
 
 	private LlmCacheEngine engine(boolean withRedis, FlightSettings flight) {
-		RedisTier redisTier = null;
-		if (withRedis) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(redis.host(), redis.port()));
-			factory.afterPropertiesSet();
-			factory.start();
-			RedisTier tier = new RedisTier(factory, "engine:", Duration.ofSeconds(1), Duration.ofMillis(200));
-			this.resources.add(factory::destroy);
-			this.resources.add(tier::destroy);
-			redisTier = tier;
-		}
-		TieredCache cache = new TieredCache(new LocalTier(10_000_000), redisTier, new JsonLlmCacheSerializer(), 0);
-		return new LlmCacheEngine(cache, CacheabilityPolicy.defaults(), new LoggingLlmCacheErrorHandler(), flight,
-				this.events::add);
+		RedisTier redisTier = withRedis ? TestEngines.redisTier(redis.host(), redis.port(), "engine:",
+				Duration.ofSeconds(1), Duration.ofMillis(200), this.resources) : null;
+		return TestEngines.engine(redisTier, flight, this.events::add);
 	}
 
 	/** A call on another thread, whose future holds what it returned or threw. */

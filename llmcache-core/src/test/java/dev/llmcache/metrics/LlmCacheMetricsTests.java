@@ -30,6 +30,7 @@ import dev.llmcache.usage.ChatModelUsageObservationHandler;
 import dev.llmcache.observation.DefaultLookupObservationConvention;
 import dev.llmcache.observation.DefaultModelCallObservationConvention;
 import dev.llmcache.observation.LookupObservationContext;
+import dev.llmcache.test.RealParts;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Timer;
@@ -39,11 +40,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -64,9 +64,12 @@ class LlmCacheMetricsTests {
 	private static final PricingTable PRICING = new PricingTable(
 			Map.of("gpt-4o-mini", new ModelPrice(new BigDecimal("0.15"), new BigDecimal("0.60"))));
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private LettuceConnectionFactory factory;
 
@@ -78,22 +81,8 @@ class LlmCacheMetricsTests {
 
 	private final LlmCacheStatistics statistics = new LlmCacheStatistics(PRICING);
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
 	@BeforeEach
 	void setUp() {
-		server.reset();
-		redis.flushAll();
 		this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
 		this.factory.afterPropertiesSet();
 		this.factory.start();

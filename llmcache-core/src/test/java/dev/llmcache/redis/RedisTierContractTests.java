@@ -5,12 +5,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.tier.AbstractTierTests;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -21,19 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisTierContractTests extends AbstractTierTests<RedisTier> {
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private LettuceConnectionFactory connectionFactory;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@Override
 	protected RedisTier createTier() {

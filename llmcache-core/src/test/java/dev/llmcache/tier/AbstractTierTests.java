@@ -134,7 +134,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 		CacheKey key = key("ns", 13);
 		store(key, "short-lived", began(key), 150);
 		assertThat(served(key)).isNotNull();
-		Thread.sleep(300);
+		elapse(Duration.ofMillis(300));
 		assertThat(served(key)).isNull();
 	}
 
@@ -147,6 +147,22 @@ public abstract class AbstractTierTests<T extends Tier> {
 	 * The token of a call beginning now, after its lookup through the cache: a shared tier reports
 	 * the key's stamp then, and refuses a store when the key was stored or evicted since.
 	 */
+	/**
+	 * The time against which entries are stamped and judged expired: the wall clock, unless the
+	 * tier reads time from a clock the subclass controls.
+	 */
+	protected long now() {
+		return System.currentTimeMillis();
+	}
+
+	/**
+	 * Let time pass for the tier. Real time by default, as a store that expires entries itself
+	 * (Redis) needs; a subclass whose tier reads a clock it controls advances that clock instead.
+	 */
+	protected void elapse(Duration duration) throws InterruptedException {
+		Thread.sleep(duration.toMillis());
+	}
+
 	protected StoreToken began(CacheKey key) {
 		return this.cache.get(key, STRING, true).token();
 	}
@@ -158,7 +174,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 	protected boolean store(CacheKey key, String value, StoreToken token, long ttlMillis) {
 		Tier.Read read = this.tier.lookup(key);
 		long generation = Math.max(read.generation(), 0);
-		long now = System.currentTimeMillis();
+		long now = now();
 		CachedValue entry = new CachedValue(value, "gpt-test", new TokenUsage(7, 3), now, now + ttlMillis, generation,
 				0);
 		byte[] bytes = this.serializer.serialize(entry, STRING, key);
@@ -178,7 +194,7 @@ public abstract class AbstractTierTests<T extends Tier> {
 			return null;
 		}
 		CachedValue value = (read.value() != null) ? read.value() : this.serializer.deserialize(read.bytes(), STRING, key);
-		if (value.isExpired(System.currentTimeMillis())) {
+		if (value.isExpired(now())) {
 			return null;
 		}
 		if (read.generation() != Tier.Read.NO_GENERATION && value.generation() != read.generation()) {

@@ -1,11 +1,13 @@
 package dev.llmcache.tier;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.test.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,9 +17,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalTierContractTests extends AbstractTierTests<LocalTier> {
 
+	private final MutableClock clock = MutableClock.now();
+
 	@Override
 	protected LocalTier createTier() {
-		return new LocalTier(1_000_000);
+		return new LocalTier(1_000_000, builder -> {
+		}, this.clock);
+	}
+
+	@Override
+	protected long now() {
+		return this.clock.millis();
+	}
+
+	@Override
+	protected void elapse(Duration duration) {
+		this.clock.advance(duration);
 	}
 
 	@Test

@@ -9,12 +9,12 @@ import dev.llmcache.codec.TokenUsage;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.redis.RedisTier;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -27,25 +27,17 @@ class TieredCacheTests {
 
 	private static final ValueType STRING = ValueType.of(String.class);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private LettuceConnectionFactory connectionFactory;
 
 	private RedisTier redisTier;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void connect() {
-		redis.flushAll();
 		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();

@@ -6,11 +6,11 @@ import java.util.Map;
 
 import dev.llmcache.annotation.LlmCached;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.SpringApplication;
@@ -32,21 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class FirstStartupTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void startServers() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopServers() {
-		server.close();
-		redis.close();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void aRemoteEmbeddingModelChosenOverTheOfflineOneIsNamedWithHowToChoose(CapturedOutput output) {

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.ai.chat.model.ChatResponse;
@@ -34,24 +34,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class QuickStartTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	@TempDir
 	Path directory;
-
-	@BeforeAll
-	static void startServers() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopServers() {
-		server.close();
-		redis.close();
-	}
 
 	static Snippet quickStart(String language) {
 		return Snippet.of("README.md")

@@ -13,11 +13,12 @@ import dev.llmcache.autoconfigure.AskService;
 import dev.llmcache.autoconfigure.ChatModelAskService;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.OpenAiTestModels;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,9 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmCacheControlFilterTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private static ConfigurableApplicationContext context;
 
@@ -49,8 +53,6 @@ class LlmCacheControlFilterTests {
 
 	@BeforeAll
 	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
 		context = new SpringApplicationBuilder(App.class).properties("server.port=0",
 				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 				"llmcache.redis.ttl-jitter=0", "llmcache.web.control-filter=true")
@@ -63,14 +65,6 @@ class LlmCacheControlFilterTests {
 		if (context != null) {
 			context.close();
 		}
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
 	}
 
 	@Test

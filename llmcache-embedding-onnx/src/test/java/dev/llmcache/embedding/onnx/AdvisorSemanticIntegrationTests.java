@@ -10,11 +10,10 @@ import dev.llmcache.engine.LlmCacheListener;
 import dev.llmcache.engine.Outcome;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.model.ChatModel;
@@ -37,29 +36,14 @@ class AdvisorSemanticIntegrationTests {
 
 	private static final String PARAPHRASE = "What are the steps to reset my password?";
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private final List<CallEvent> events = new CopyOnWriteArrayList<>();
-
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
 
 	private ApplicationContextRunner contexts() {
 		return SemanticContexts.withRedis(server, redis)

@@ -3,6 +3,13 @@ package dev.llmcache.embedding.onnx;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.engine.CallEvent;
@@ -11,11 +18,10 @@ import dev.llmcache.engine.Outcome;
 import dev.llmcache.semantic.DefaultSemanticTier;
 import dev.llmcache.semantic.ShadowStats;
 import dev.llmcache.test.MockOpenAiServer;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -32,27 +38,12 @@ import static org.awaitility.Awaitility.await;
  */
 class SemanticTierIntegrationTests {
 
-	private static MockOpenAiServer server;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
 
-	private static RedisServerProcess redis;
+	private static final MockOpenAiServer server = parts.server();
 
-	@BeforeAll
-	static void start() {
-		server = MockOpenAiServer.start();
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.close();
-		redis.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.reset();
-		redis.flushAll();
-	}
+	private static final RedisServerProcess redis = parts.redis();
 
 	@Test
 	void paraphraseIsAnsweredFromCacheAndReportedWithItsSimilarity() {
@@ -222,6 +213,56 @@ class SemanticTierIntegrationTests {
 		}));
 	}
 
+	/**
+	 * The racing form of the case above (issue 13, case 1): the call is still in flight when the
+	 * eviction returns, so its answer was read before the data changed. It goes back to its own
+	 * caller, but it must not be stored, indexed or served to a paraphrase on either instance.
+	 */
+	@Test
+	void aParaphraseIsNotAnsweredWithTheResultOfACallThatAnEvictionOvertook() throws Exception {
+		AtomicInteger dataVersion = new AtomicInteger(1);
+		AtomicBoolean holdNext = new AtomicBoolean(true);
+		CountDownLatch modelRead = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		server.setResponder(request -> {
+			String answer = "v" + dataVersion.get() + " " + request.defaultAnswer();
+			if (holdNext.compareAndSet(true, false)) {
+				modelRead.countDown();
+				awaitUninterruptibly(release);
+			}
+			return answer;
+		});
+		SemanticContexts.withRedis(server, redis).run(first -> SemanticContexts.withRedis(server, redis).run(second -> {
+			SemanticAskService a = first.getBean(SemanticAskService.class);
+			SemanticAskService b = second.getBean(SemanticAskService.class);
+			String question = "How do I change my email address?";
+			String paraphrase = "What are the steps to change my email address?";
+			ExecutorService caller = Executors.newSingleThreadExecutor();
+			try {
+				Future<String> inFlight = caller.submit(() -> a.ask(question));
+				assertThat(modelRead.await(10, TimeUnit.SECONDS)).as("the model was called").isTrue();
+				dataVersion.set(2);
+				first.getBean(LlmCacheManager.class).evict(SemanticAskService.class, "ask", question);
+				release.countDown();
+				assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the overtaken call's own caller").startsWith("v1 ");
+			}
+			finally {
+				caller.shutdownNow();
+			}
+			// The stream is ordered: once B indexed an entry written after the overtaken call ended,
+			// anything that call had published would have reached B before it.
+			a.ask("What time does the store open?");
+			DefaultSemanticTier tierOfB = second.getBean(DefaultSemanticTier.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> tierOfB.index().size() >= 1);
+			assertThat(tierOfB.index().size()).as("entries B indexed").isEqualTo(1);
+
+			assertThat(b.ask(paraphrase)).as("a paraphrase on the other instance").startsWith("v2 ");
+			assertThat(a.ask(question)).as("the question again on the evicting instance").startsWith("v2 ");
+			assertThat(a.ask("Which steps change my email address?")).as("a paraphrase on the evicting instance")
+				.startsWith("v2 ");
+		}));
+	}
+
 	@Test
 	void anOperationsOwnThresholdOverridesTheDefault() {
 		SemanticContexts.withoutRedis(server).run(context -> {
@@ -245,6 +286,18 @@ class SemanticTierIntegrationTests {
 
 	private static Prompt prompt(String system, String user, OpenAiChatOptions options) {
 		return new Prompt(List.of(new SystemMessage(system), new UserMessage(user)), options);
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			if (!latch.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("the held model call was never released");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String text(ChatResponse response) {
