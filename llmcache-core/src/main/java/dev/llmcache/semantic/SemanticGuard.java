@@ -966,7 +966,11 @@ public final class SemanticGuard {
 		if (x.pole >= 0 && x.pole == y.pole) {
 			return true; // one pole of the rules: "turn on", "enable"
 		}
-		if (x.entry.synonym(y.entry) || x.entry.broaderOrNarrower(y.entry)) {
+		if (x.entry.synonym(y.entry)) {
+			return true;
+		}
+		// "misalign" is a kind of "align", "overcook" of "cook": the prefix is what the request changes
+		if (x.entry.broaderOrNarrower(y.entry) && !prefixedForm(x, y) && !prefixedForm(y, x)) {
 			return true;
 		}
 		if (x.phrasal != null && (x.phrasal.synonym(y.entry) || x.phrasal.broaderOrNarrower(y.entry))) {
@@ -980,6 +984,18 @@ public final class SemanticGuard {
 		}
 		Integer gx = this.rules.synonyms().get(x.lower);
 		return gx != null && gx.equals(this.rules.synonyms().get(y.lower));
+	}
+
+	/** Whether {@code x} is {@code y} with a prefix ("misaligned" / "aligned", "overcooked" / "cooked"). */
+	private static boolean prefixedForm(Tok x, Tok y) {
+		for (String lx : x.entry.lemmas()) {
+			for (String ly : y.entry.lemmas()) {
+				if (ly.length() >= 3 && lx.length() >= ly.length() + 2 && lx.endsWith(ly)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** A unit abbreviated after a number and written out ("5 km" / "five kilometers", "10k" / "ten kilometer"). */

@@ -307,6 +307,15 @@ class SemanticGuardTests {
 			.isEqualTo("substitution");
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Is my wheel aligned?                        | Is my wheel misaligned?
+			Why is my steak cooked?                     | Why is my steak overcooked?
+			""")
+	void aWordWithAPrefixIsNotInterchangeableAsItsKind(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+	}
+
 	@Test
 	void aSynonymInAnotherPlaceIsNoChange() {
 		assertThat(this.guard.disagreement("What is the maximum upload size for a video?",
