@@ -47,7 +47,7 @@ public interface Lexicon {
 	 * adjective gives a value of, or a noun's adjectives ("tall", "height"), sorted
 	 * @param antonyms base forms of words opposite to one of its meanings or derived forms
 	 * @param flags {@link #ADVERB}, {@link #ADJECTIVE}, {@link #LANGUAGE}, {@link #PERSON},
-	 * {@link #OUTPUT_VERB}, {@link #NOUN}, {@link #VERB}, {@link #COMMON}
+	 * {@link #OUTPUT_VERB}, {@link #NOUN}, {@link #VERB}, {@link #COMMON}, {@link #GENERAL}
 	 */
 	record Entry(boolean known, Set<String> lemmas, long[] senses, long[] rare, long[] broader, Set<String> antonyms,
 			int flags) {
@@ -75,6 +75,9 @@ public interface Lexicon {
 
 		/** Has a meaning written in lower case: an everyday word, not only a name ("turkey", not "Paris"). */
 		public static final int COMMON = 128;
+
+		/** Its usual noun sense is one of WordNet's top concepts ("person", "thing"): it names no kind in particular. */
+		public static final int GENERAL = 256;
 
 		public Entry {
 			lemmas = Set.copyOf(lemmas);

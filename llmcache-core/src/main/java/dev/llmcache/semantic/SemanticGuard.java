@@ -894,12 +894,30 @@ public final class SemanticGuard {
 	}
 
 	/**
-	 * Whether one run can only be a verb and the other cannot be one ("walked" / "person"): an
-	 * action put in the place of a thing is a sentence said another way, not one word swapped for
-	 * another. Not in a "how" question (see {@link #asksHow}).
+	 * Whether one run can only be a verb and the other cannot be one and names no role of its own
+	 * ("walked" / "person", "invented" / "inventor"): the sentence said another way, not one word
+	 * swapped for another. Not in a "how" question (see {@link #asksHow}).
 	 */
 	private static boolean restructured(List<Tok> x, List<Tok> y) {
-		return (verbOnly(x) && !verb(y)) || (verbOnly(y) && !verb(x));
+		return (verbOnly(x) && !verb(y) && namesNoRole(y, x)) || (verbOnly(y) && !verb(x) && namesNoRole(x, y));
+	}
+
+	/**
+	 * Nouns that add nothing to the verbs they stand against: one of WordNet's most general nouns
+	 * ("the first person" / "first walked") or one made from the verb ("the inventor" / "invented").
+	 * Any other noun names a role of its own ("the owner" is not who "founded").
+	 */
+	private static boolean namesNoRole(List<Tok> nouns, List<Tok> verbs) {
+		for (Tok noun : nouns) {
+			boolean made = false;
+			for (Tok verb : verbs) {
+				made |= sameStem(verb, noun);
+			}
+			if (!made && !noun.entry.is(Lexicon.Entry.GENERAL)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** "How do I apply?" asks about its verb: a noun in its place ("the requirements") is another facet. */

@@ -171,6 +171,9 @@ final class WordNetLexicon implements Lexicon {
 					if (i < 2 && pos == POS.NOUN) {
 						flags |= nounClass(synset);
 					}
+					if (i == 0 && pos == POS.NOUN && "noun.Tops".equals(synset.getLexFileName())) {
+						flags |= Entry.GENERAL;
+					}
 					for (Word form : synset.getWords()) {
 						if (form.getLemma().equals(base)) {
 							flags |= Entry.COMMON;

@@ -358,6 +358,15 @@ class SemanticGuardTests {
 	}
 
 	@Test
+	void aVerbInThePlaceOfANounThatNamesNoRoleIsARestructuredSentence() {
+		assertThat(this.guard.disagreement("Who invented the telephone?", "Who was the inventor of the telephone?"))
+			.isNull();
+		assertThat(this.guard.disagreement("Who founded Tesla?", "Who is the owner of Tesla?")).isEqualTo("substitution");
+		assertThat(this.guard.disagreement("Who wrote Hamlet?", "Who was the publisher of Hamlet?"))
+			.isEqualTo("substitution");
+	}
+
+	@Test
 	void aVerbInThePlaceOfANounIsARestructuredSentenceExceptInAHowQuestion() {
 		assertThat(this.guard.disagreement("Who first sailed around the world?",
 				"Who was the first person around the world?"))
