@@ -764,9 +764,6 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		if (otherFacet(a, onlyA, b, onlyB) || otherFacet(b, onlyB, a, onlyA)) {
-			return "facet";
-		}
 		String verdict = null;
 		for (int g = 0; g <= gap; g++) {
 			if (onlyA.get(g).isEmpty() && onlyB.get(g).isEmpty()) {
@@ -814,36 +811,6 @@ public final class SemanticGuard {
 		Lexicon.Entry e = t.entry;
 		return e.is(Lexicon.Entry.NOUN) && !e.is(Lexicon.Entry.ADJECTIVE) && !e.is(Lexicon.Entry.ADVERB)
 				&& (t.flags & Tok.NAME) == 0;
-	}
-
-	/**
-	 * A how-question about a verb the other request does not have, answered there by a noun that
-	 * is not that verb's ("How is measles diagnosed?" / "What are the symptoms of measles?"): the
-	 * other request asks about another facet of the same subject, whatever the sentence structure.
-	 * A noun made from the verb ("How do viruses differ" / "the difference") is the same question.
-	 */
-	private static boolean otherFacet(Text how, List<List<Tok>> onlyHow, Text what, List<List<Tok>> onlyWhat) {
-		// "How is it diagnosed?" asks for a manner; "how many", "how long" ask for a quantity, which
-		// the other request may name with a noun ("the population", "the healing time")
-		if (!"how".equals(how.focus) || asksHow(what)) {
-			return false;
-		}
-		for (List<Tok> verbs : onlyHow) {
-			for (Tok verb : verbs) {
-				if (!verb.entry.is(Lexicon.Entry.VERB) || verb.entry.is(Lexicon.Entry.NOUN)) {
-					continue;
-				}
-				for (List<Tok> nouns : onlyWhat) {
-					for (Tok noun : nouns) {
-						if (noun.entry.is(Lexicon.Entry.NOUN) && !noun.entry.is(Lexicon.Entry.VERB)
-								&& !sameStem(verb, noun)) {
-							return true;
-						}
-					}
-				}
-			}
-		}
-		return false;
 	}
 
 	/** Words that begin alike: a word and one made from it ("diagnose", "diagnosis"; "apply", "application"). */

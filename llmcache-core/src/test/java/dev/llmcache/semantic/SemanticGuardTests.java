@@ -373,7 +373,7 @@ class SemanticGuardTests {
 			.isNull();
 		assertThat(this.guard.disagreement("How do I apply for a student visa?",
 				"What are the requirements for a student visa?"))
-			.isEqualTo("facet");
+			.isEqualTo("substitution");
 	}
 
 	@ParameterizedTest(name = "{0} | {1}")
@@ -403,11 +403,11 @@ class SemanticGuardTests {
 	}
 
 	@Test
-	void aHowQuestionAboutAVerbAndAnUnrelatedNounAskOtherFacets() {
-		assertThat(this.guard.disagreement("How is measles treated?", "What are the symptoms of measles?"))
-			.isEqualTo("facet");
-		assertThat(this.guard.disagreement("How does a crocodile differ from an alligator?",
-				"What is the difference between a crocodile and an alligator?"))
+	void aFacetAskedWithAnotherSentenceStructureIsAKnownLimit() {
+		// A rule that rejected a how-question against an unrelated noun also rejected paraphrases
+		// ("How are credit scores calculated?" / "What is the formula for credit scores?"): left out.
+		assertThat(this.guard.disagreement("How is measles treated?", "What are the symptoms of measles?")).isNull();
+		assertThat(this.guard.disagreement("How are credit scores calculated?", "What is the formula for credit scores?"))
 			.isNull();
 	}
 
