@@ -23,30 +23,39 @@ import org.jspecify.annotations.Nullable;
  * <p>The checks, in order, each a rule rather than a list of examples:
  * <ol>
  * <li>{@code number}: the same numbers (number words and ordinals read as their value, "twice" as
- * "2 times") and the same identifiers (tokens with digits, underscores, dots or slashes, camelCase,
- * capitals in a row).</li>
+ * "2 times", number words in a row as one number: "twenty-five", "three hundred"; a number joined
+ * to its unit as the number and the unit: "7pm", "5kg") and the same identifiers (tokens with
+ * digits, underscores, dots or slashes, camelCase, capitals in a row).</li>
  * <li>{@code negation}: both negate or neither; a negating prefix counts ("unsafe" is "not safe"
- * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows).</li>
+ * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows) unless
+ * the other request has a synonym of the prefixed word ("unhealthy" / "bad"); "-free", "-less" and
+ * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten").</li>
  * <li>{@code polarity}: no word of one request opposite to a word of the other: the rules'
- * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form.</li>
+ * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form; no word
+ * reversed by a prefix ("like" / "dislike", "do" / "undo"); no verb with another particle ("zoom
+ * in" / "zoom out").</li>
  * <li>{@code direction}: the same words in swapped roles ("km to miles" / "miles to km", "is A
  * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B").</li>
  * <li>{@code entity}: every name of one request (a capitalized word that is not a sentence-initial
  * everyday word, a listed name, an acronym) mentioned by the other, case ignored. A mention may be
  * written otherwise: joined or split ("Node.js" / "NodeJS", "macOS" / "Mac OS"), an acronym of words
  * on the other side ("GDPR" / "General Data Protection Regulation", "2FA" / "two-factor
- * authentication"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
+ * authentication", also of the words a word is made of: "HTTPS" / "Hypertext Transfer Protocol
+ * Secure"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
  * short suffix ("Postgres" / "PostgreSQL").</li>
  * <li>{@code facet}: the same question focus when both have a strong one (who, when, where, why,
  * "how" with an adjective: "how tall" is not "how old").</li>
  * <li>{@code form} and {@code substitution} (the alignment rule): the content words of the two
  * requests are aligned in order; where one request has words in place of others, those must be
- * synonyms or inflections of each other (or the abbreviation rule above). Any other substitution
+ * synonyms or inflections of each other (or the abbreviation rule above), also when the synonym
+ * stands in another place. Any other substitution
  * ("prevent" / "treat" a migraine, "short" / "detailed" email) rejects; it is reported as
  * {@code form} when it changes the requested output of a request for one (tone, length, language,
  * audience, format). A word added on one side only is harmless unless it modifies the requested
- * output (an adverb, a language, an audience). Requests that say the same thing in another
- * structure are not substitutions and pass.</li>
+ * output (an adverb, a language, an audience) or is a noun that narrows a thing both name ("my
+ * email password" / "my password"). Requests that say the same thing in another structure are not
+ * substitutions and pass, as is a verb against a noun that names no role ("first walked" / "the
+ * first person").</li>
  * </ol>
  * Case alone never changes a decision: a request in capitals or in lower case carries no name or
  * identifier information in its case.
