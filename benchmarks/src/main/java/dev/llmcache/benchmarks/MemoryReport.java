@@ -20,6 +20,7 @@ import org.openjdk.jol.info.GraphLayout;
  * <pre>java -Xmx3g -Djdk.attach.allowAttachSelf=true --add-opens java.base/java.util=ALL-UNNAMED \\
  *   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \\
  *   -cp benchmarks/target/benchmarks.jar dev.llmcache.benchmarks.MemoryReport [sizes...]</pre>
+ * ({@code -Dvectors=int8|float32} and {@code -Dsearch=scan|hnsw} measure one kind only)
  * (the flags let JOL read JDK internals directly; without them it is much slower, not different)
  */
 public final class MemoryReport {
@@ -38,10 +39,17 @@ public final class MemoryReport {
 		}
 		System.out.println("| entries | vectors | search | heap per entry | of which vector | recall@1 (paraphrases / fresh) | built in |");
 		System.out.println("| ---: | --- | --- | ---: | ---: | --- | ---: |");
+		// -Dvectors=int8 and -Dsearch=hnsw (or scan) measure one kind only: a graph of 100k takes many minutes.
+		String onlyVectors = System.getProperty("vectors", "");
+		String onlySearch = System.getProperty("search", "");
 		for (int size : sizes) {
 			for (InMemorySemanticIndex.Vectors form : InMemorySemanticIndex.Vectors.values()) {
 				for (boolean graph : new boolean[] { false, true }) {
-					measure(size, form, graph);
+					boolean wanted = (onlyVectors.isEmpty() || onlyVectors.equalsIgnoreCase(form.name()))
+							&& (onlySearch.isEmpty() || onlySearch.equals(graph ? "hnsw" : "scan"));
+					if (wanted) {
+						measure(size, form, graph);
+					}
 				}
 			}
 		}

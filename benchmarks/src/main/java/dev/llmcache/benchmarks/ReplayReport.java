@@ -25,8 +25,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Markdown to standard output.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.llmcache.benchmarks.ReplayReport [sizes...]</pre>
+ * ({@code -Dpayload=1}: a stream written by payload version 1, float vectors; 2, quantized, by default)
  */
 public final class ReplayReport {
+
+	// -Dpayload=1 fills the stream as version 1 wrote it (float vectors), to measure the replay of old streams.
+	private static final int PAYLOAD_VERSION = Integer.getInteger("payload", 2);
 
 	public static void main(String[] args) throws Exception {
 		List<Integer> sizes = new ArrayList<>();
@@ -36,8 +40,8 @@ public final class ReplayReport {
 		if (sizes.isEmpty()) {
 			sizes = List.of(10_000, 100_000);
 		}
-		System.out.println("| stream entries | replay limit | entries replayed | replay time | per entry |");
-		System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+		System.out.println("| stream entries | payload | replay limit | entries replayed | replay time | per entry |");
+		System.out.println("| ---: | --- | ---: | ---: | ---: | ---: |");
 		try (RedisProcess redis = RedisProcess.start()) {
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(
 					new RedisStandaloneConfiguration(RedisProcess.HOST, redis.port()));
@@ -77,7 +81,12 @@ public final class ReplayReport {
 					fields.put("h", String.format("%064x", i));
 					fields.put("t", "how do I reset the password of account number " + i + " in the portal?");
 					fields.put("x", Long.toString(expiresAt));
-					fields.put("v", encode(vectors.next()));
+					if (PAYLOAD_VERSION == 1) {
+						fields.put("v", encode(vectors.next()));
+					}
+					else {
+						fields.put("q", encodeQuantized(vectors.next()));
+					}
 					operations.opsForStream().add(MapRecord.create("replay:semantic", fields));
 				}
 				return null;
@@ -86,7 +95,23 @@ public final class ReplayReport {
 		}
 	}
 
-	// The stream's vector field as RedisSemanticStream writes it: little-endian floats in Base64.
+	// The vector field as RedisSemanticStream writes it since payload version 2: a little-endian
+	// float scale, then a signed byte per dimension, in Base64.
+	private static String encodeQuantized(float[] vector) {
+		float max = 0;
+		for (float x : vector) {
+			max = Math.max(max, Math.abs(x));
+		}
+		float scale = (max > 0) ? max / 127 : 1;
+		java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4 + vector.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		buffer.putFloat(scale);
+		for (float x : vector) {
+			buffer.put((byte) Math.max(-127, Math.min(127, Math.round(x / scale))));
+		}
+		return java.util.Base64.getEncoder().encodeToString(buffer.array());
+	}
+
+	// The vector field as payload version 1 wrote it: little-endian floats in Base64.
 	private static String encode(float[] vector) {
 		java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
 		buffer.asFloatBuffer().put(vector);
@@ -102,7 +127,8 @@ public final class ReplayReport {
 		stream.start();
 		double millis = (System.nanoTime() - started) / 1e6;
 		stream.destroy();
-		System.out.printf(Locale.ROOT, "| %,d | %s | %,d | %,.0f ms | %.1f us |%n", size,
+		System.out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %,.0f ms | %.1f us |%n", size,
+				(PAYLOAD_VERSION == 1) ? "v1 (float)" : "v2 (int8)",
 				(limit == Long.MAX_VALUE) ? "none" : String.format(Locale.ROOT, "%,d", limit), stream.replayed(), millis,
 				millis * 1000 / stream.replayed());
 	}

@@ -53,6 +53,11 @@ import org.springframework.data.redis.stream.StreamMessageListenerContainer.Stre
  * or slow) is logged at DEBUG and retried after a second; the subscription is never cancelled by
  * errors. {@link #destroy()} stops the container.
  *
+ * <p><b>Payload</b>: version 2 writes the vector quantized ({@value #VECTOR}: a float scale and a
+ * byte per dimension, in Base64, a quarter of version 1's floats); entries of version 1
+ * ({@value #FLOAT_VECTOR}) are still read, so streams written before replay as they are. Graphs
+ * are built once a replay is over ({@link SemanticIndex#olderAdded()}), not while it adds.
+ *
  * <p>Appends run on one background thread with a bounded queue (a full queue drops the append, a
  * Redis failure is logged at DEBUG), so publishing never slows or fails a call. The stream is
  * capped at about {@code maxLength} entries. Thread-safe.
@@ -135,8 +140,21 @@ public final class RedisSemanticStream implements DisposableBean {
 		this.codec = codec;
 	}
 
-	/** The fields of an entry derived from a prompt: partition, text, vector. */
-	public static final java.util.Set<String> PROMPT_DERIVED_FIELDS = java.util.Set.of("p", "t", "v");
+	/**
+	 * The fields of an entry derived from a prompt: partition, text, vector (as written now,
+	 * {@value #VECTOR}, and as written before, {@value #FLOAT_VECTOR}).
+	 */
+	public static final java.util.Set<String> PROMPT_DERIVED_FIELDS = java.util.Set.of("p", "t", "q", "v");
+
+	/**
+	 * The vector as written since payload version 2: scalar-quantized (a little-endian float scale,
+	 * then one signed byte per dimension, the value divided by the scale), in Base64: 520
+	 * characters for 384 dimensions instead of 2,048, what the index holds anyway.
+	 */
+	static final String VECTOR = "q";
+
+	/** The vector as version 1 wrote it: little-endian floats in Base64; still read. */
+	static final String FLOAT_VECTOR = "v";
 
 	/** Replay the newest entries of the stream, then follow it. */
 	public synchronized void start() {
@@ -152,6 +170,9 @@ public final class RedisSemanticStream implements DisposableBean {
 			logger.warn("llmcache: cannot load the shared semantic index from Redis (" + ex
 					+ "); this instance starts with its own and keeps trying");
 			// Redis was unreachable: follow from the start of what it will hold.
+		}
+		finally {
+			this.index.olderAdded();
 		}
 		follow(from);
 	}
@@ -173,7 +194,7 @@ public final class RedisSemanticStream implements DisposableBean {
 		fields.put("h", entry.hash());
 		fields.put("t", entry.text());
 		fields.put("x", Long.toString(entry.expiresAt()));
-		fields.put("v", encode(entry.vector()));
+		fields.put(VECTOR, encodeQuantized(entry.vector()));
 		Map<String, String> written;
 		try {
 			written = this.codec.encode(fields);
@@ -295,8 +316,10 @@ public final class RedisSemanticStream implements DisposableBean {
 			if (expiresAt <= now) {
 				return false;
 			}
+			String quantized = fields.get(VECTOR);
+			float[] vector = (quantized != null) ? decodeQuantized(quantized) : decode(fields.get(FLOAT_VECTOR));
 			IndexedRequest entry = new IndexedRequest(fields.get("b"), fields.get("ns"), fields.get("p"), fields.get("h"),
-					fields.get("t"), decode(fields.get("v")), expiresAt);
+					fields.get("t"), vector, expiresAt);
 			if (older) {
 				this.index.addOlder(entry);
 			}
@@ -317,6 +340,30 @@ public final class RedisSemanticStream implements DisposableBean {
 		return fields;
 	}
 
+	/** Version 2: the scale, then the codes (see {@link #VECTOR}). */
+	static String encodeQuantized(float[] vector) {
+		float max = 0;
+		for (float x : vector) {
+			max = Math.max(max, Math.abs(x));
+		}
+		float scale = (max > 0) ? max / 127 : 1;
+		ByteBuffer buffer = ByteBuffer.allocate(4 + vector.length).order(ByteOrder.LITTLE_ENDIAN);
+		buffer.putFloat(scale);
+		buffer.put(InMemorySemanticIndex.QuantizedEntry.quantize(vector, scale));
+		return Base64.getEncoder().encodeToString(buffer.array());
+	}
+
+	static float[] decodeQuantized(String text) {
+		ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(text)).order(ByteOrder.LITTLE_ENDIAN);
+		float scale = buffer.getFloat();
+		float[] vector = new float[buffer.remaining()];
+		for (int i = 0; i < vector.length; i++) {
+			vector[i] = buffer.get() * scale;
+		}
+		return vector;
+	}
+
+	/** Version 1: little-endian floats (see {@link #FLOAT_VECTOR}). */
 	static String encode(float[] vector) {
 		ByteBuffer buffer = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
 		buffer.asFloatBuffer().put(vector);

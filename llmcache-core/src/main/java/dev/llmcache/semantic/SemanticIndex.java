@@ -33,6 +33,14 @@ public interface SemanticIndex {
 		add(entry);
 	}
 
+	/**
+	 * The entries added with {@link #addOlder} (a replay) are all in: an index may have put off
+	 * work until then (the in-process index builds its graphs now, rather than again and again
+	 * while the replay adds).
+	 */
+	default void olderAdded() {
+	}
+
 	/** Remove an entry; unknown entries are ignored. */
 	void remove(String bucket, String hash);
 

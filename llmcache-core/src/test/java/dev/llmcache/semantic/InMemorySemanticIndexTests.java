@@ -303,6 +303,27 @@ class InMemorySemanticIndexTests {
 		}
 	}
 
+	@Test
+	void handsBackEntriesAsTheyWereGivenWhateverFormTheirHashAndTextAreHeldIn() {
+		InMemorySemanticIndex index = new InMemorySemanticIndex(Integer.MAX_VALUE, Runnable::run);
+		String sha = "00ff0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef0fedcba98765";
+		String[] hashes = { sha, sha.toUpperCase(java.util.Locale.ROOT), "h1", sha.substring(1) + "g" };
+		for (String hash : hashes) {
+			float[] vector = unit();
+			index.add(new IndexedRequest("b", "ns", "tenant", hash, "Grüße, " + hash + " \u2603", vector, 1234L));
+			IndexedRequest found = index.nearest("b", "", vector, 1, -1).get(0).entry();
+			assertThat(found).isEqualTo(new IndexedRequest("b", "ns", "tenant", hash, "Grüße, " + hash + " \u2603",
+					found.vector(), 1234L));
+			assertThat(found.vector()).isSameAs(vector);
+		}
+		assertThat(index.size()).isEqualTo(4);
+		index.remove("b", sha);
+		index.remove("b", "h1");
+		assertThat(index.contains("b", sha)).isFalse();
+		assertThat(index.contains("b", sha.toUpperCase(java.util.Locale.ROOT))).isTrue();
+		assertThat(index.size()).isEqualTo(2);
+	}
+
 	private static IndexedRequest entry(String bucket, String hash, float[] vector) {
 		return new IndexedRequest(bucket, "ns", null, hash, "text " + hash, vector, Long.MAX_VALUE);
 	}

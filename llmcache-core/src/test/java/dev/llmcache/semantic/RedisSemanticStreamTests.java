@@ -2,12 +2,17 @@ package dev.llmcache.semantic;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
+import dev.llmcache.codec.EncryptingStreamPayloadCodec;
 import dev.llmcache.semantic.InMemorySemanticIndex.Vectors;
+import dev.llmcache.semantic.SemanticIndex.Neighbor;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -138,11 +143,79 @@ class RedisSemanticStreamTests {
 
 	@Test
 	void destroyStopsTheFollower() {
+		// Other classes in this JVM may run followers of their own: only this stream's count.
+		Set<Thread> before = followerThreads();
 		RedisSemanticStream stream = stream(index(1000), Long.MAX_VALUE);
 		stream.start();
-		assertThat(followerThreads()).isPositive();
+		Set<Thread> mine = followerThreads();
+		mine.removeAll(before);
+		assertThat(mine).isNotEmpty();
 		stream.destroy();
-		await(() -> followerThreads() == 0);
+		await(() -> mine.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void entriesArePublishedQuantizedAndEntriesOfEitherPayloadVersionReplay() {
+		RedisSemanticStream publisher = stream(index(1000), Long.MAX_VALUE);
+		publisher.start();
+		float[] published = unit();
+		publisher.publish(entry("b", "new", published));
+		await(() -> streamLength() == 1);
+		StringRedisTemplate redis = new StringRedisTemplate(this.factory);
+		Map<Object, Object> written = redis.opsForStream().range(KEY, org.springframework.data.domain.Range.unbounded())
+			.get(0)
+			.getValue();
+		// A float scale and one byte per dimension, in Base64: 92 characters for 64 dimensions, not 344.
+		assertThat(written).doesNotContainKey("v");
+		assertThat((String) written.get("q")).hasSize(92);
+		float[] old = unit();
+		append(redis, entry("b", "old", old));
+		InMemorySemanticIndex index = index(1000);
+		RedisSemanticStream reader = stream(index, Long.MAX_VALUE);
+		reader.start();
+		assertThat(reader.replayed()).isEqualTo(2);
+		assertThat(index.nearest("b", "", published, 1, 0.998)).extracting(n -> n.entry().hash()).containsExactly("new");
+		assertThat(index.nearest("b", "", old, 1, 0.998)).extracting(n -> n.entry().hash()).containsExactly("old");
+	}
+
+	@Test
+	void quantizedEntriesAreSealedByTheEncryptingCodecAndOpenedByIt() {
+		Map<String, String> keys = Map.of("k1", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+		RedisSemanticStream publisher = stream(index(1000), Long.MAX_VALUE);
+		publisher.setPayloadCodec(new EncryptingStreamPayloadCodec(keys, "k1", RedisSemanticStream.PROMPT_DERIVED_FIELDS));
+		publisher.start();
+		float[] vector = unit();
+		publisher.publish(entry("b", "sealed", vector));
+		await(() -> streamLength() == 1);
+		Map<Object, Object> written = new StringRedisTemplate(this.factory).opsForStream()
+			.range(KEY, org.springframework.data.domain.Range.unbounded())
+			.get(0)
+			.getValue();
+		assertThat(written).containsKeys("e", "h").doesNotContainKeys("q", "v", "t");
+		InMemorySemanticIndex index = index(1000);
+		RedisSemanticStream reader = stream(index, Long.MAX_VALUE);
+		reader.setPayloadCodec(new EncryptingStreamPayloadCodec(keys, "k1", RedisSemanticStream.PROMPT_DERIVED_FIELDS));
+		reader.start();
+		List<Neighbor> found = index.nearest("b", "", vector, 1, 0.998);
+		assertThat(found).extracting(n -> n.entry().text()).containsExactly("text sealed");
+	}
+
+	@Test
+	void aBucketReplayedPastTheGraphThresholdIsLinkedOnceTheReplayIsOver() {
+		StringRedisTemplate redis = new StringRedisTemplate(this.factory);
+		List<float[]> vectors = new ArrayList<>();
+		for (int i = 0; i < 150; i++) {
+			vectors.add(unit());
+			append(redis, entry("b", "h" + i, vectors.get(i)));
+		}
+		InMemorySemanticIndex index = index(1000);
+		stream(index, Long.MAX_VALUE).start();
+		// Graphs are built on the calling thread here (Runnable::run): once, after the last entry.
+		assertThat(index.isApproximate("b")).isTrue();
+		for (int i = 0; i < 150; i += 10) {
+			assertThat(index.nearest("b", "", vectors.get(i), 1, 0.99)).extracting(n -> n.entry().hash())
+				.containsExactly("h" + i);
+		}
 	}
 
 	@Test
@@ -152,12 +225,12 @@ class RedisSemanticStreamTests {
 			.withMessage("replayLimit must not be negative, got -1");
 	}
 
-	private static long followerThreads() {
+	private static Set<Thread> followerThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
 			.filter(t -> t.isAlive() && t.getName().equals("llmcache-semantic-follower"))
-			.count();
+			.collect(Collectors.toCollection(HashSet::new));
 	}
 
 	private long streamLength() {

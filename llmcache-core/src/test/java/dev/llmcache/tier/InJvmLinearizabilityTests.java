@@ -12,7 +12,6 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,22 +95,13 @@ public class InJvmLinearizabilityTests {
 	}
 
 	/**
-	 * In the default build: a short run. With the stale-flight check of {@code LocalSingleFlight}
-	 * removed it failed; with the store-token checks removed it passed (that race needs a narrower
-	 * interleaving: the thorough run, and the tier contract tests, cover it).
+	 * Run by the lincheck profile (and {@code .ci/run}) in a JVM of its own. Before the sweep fix one
+	 * run in six on a busy machine found call(2) returning 0 after updateNamespace(1) had completed.
+	 * It fails with the stale-flight check of {@code LocalSingleFlight} removed, and with the
+	 * store-token checks of {@code LocalTier} and {@code TieredCache} removed.
 	 */
 	@Test
 	void stress() {
-		check(3, 400);
-	}
-
-	/**
-	 * The lincheck profile ({@code -Plincheck}): the thorough run. Before the sweep fix one run in
-	 * six on a busy machine found call(2) returning 0 after updateNamespace(1) had completed.
-	 */
-	@Test
-	@Tag("lincheck")
-	void longStress() {
 		check(20, 1_000);
 	}
 
