@@ -168,7 +168,7 @@ class LlmCacheKeyIntegrationTests {
 		String word = "Zanzibar";
 		String tenant = "tenant-qx81";
 		String question = "How far is " + word + " from the coast?";
-		String vector = base64(WordEmbeddingModel.vectorOf(question));
+		String vector = quantizedBase64(WordEmbeddingModel.vectorOf(question));
 
 		String clear = workload(semanticContext(), tenant, question);
 		assertThat(clear).contains(word, tenant, vector);
@@ -254,9 +254,18 @@ class LlmCacheKeyIntegrationTests {
 		return (bytes != null) ? new String(bytes, StandardCharsets.ISO_8859_1) : "null";
 	}
 
-	private static String base64(float[] vector) {
-		ByteBuffer buffer = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-		buffer.asFloatBuffer().put(vector);
+	/** The vector as the stream's payload version 2 carries it: a float scale, a signed byte per dimension. */
+	private static String quantizedBase64(float[] vector) {
+		float max = 0;
+		for (float x : vector) {
+			max = Math.max(max, Math.abs(x));
+		}
+		float scale = max / 127;
+		ByteBuffer buffer = ByteBuffer.allocate(4 + vector.length).order(ByteOrder.LITTLE_ENDIAN);
+		buffer.putFloat(scale);
+		for (float x : vector) {
+			buffer.put((byte) Math.max(-127, Math.min(127, Math.round(x / scale))));
+		}
 		return Base64.getEncoder().encodeToString(buffer.array());
 	}
 

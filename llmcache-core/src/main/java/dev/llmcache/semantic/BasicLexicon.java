@@ -23,7 +23,7 @@ final class BasicLexicon implements Lexicon {
 
 	@Override
 	public Entry lookup(String word) {
-		return new Entry(false, stems(word), NO_SENSES, NO_SENSES, Set.of(), 0);
+		return new Entry(false, stems(word), NO_SENSES, NO_SENSES, NO_SENSES, Set.of(), 0);
 	}
 
 	/** The word and what it is with one inflectional suffix removed (at least three letters left). */

@@ -39,13 +39,18 @@ public interface Lexicon {
 	 *
 	 * @param known whether the lexicon knows the word (in any part of speech)
 	 * @param lemmas the word's base forms, the word itself included
-	 * @param senses the meanings it has (opaque ids, sorted); two words sharing one are synonyms
-	 * @param broader the meanings one or two levels above those (hypernyms: "change" above "update"), sorted
+	 * @param senses its usual meanings (opaque ids, sorted): in WordNet its first few senses
+	 * @param rare its other meanings (sorted); two words are synonyms when a usual meaning of one is
+	 * any meaning of the other ("small" is usually "minor", a rare sense of "minor")
+	 * @param broader meanings one or two levels above its usual ones (hypernyms: "change" above
+	 * "update"), an adjective's similar adjectives ("unhealthy", "bad") and the attribute an
+	 * adjective gives a value of, or a noun's adjectives ("tall", "height"), sorted
 	 * @param antonyms base forms of words opposite to one of its meanings or derived forms
 	 * @param flags {@link #ADVERB}, {@link #ADJECTIVE}, {@link #LANGUAGE}, {@link #PERSON},
-	 * {@link #OUTPUT_VERB}, {@link #NOUN}, {@link #VERB}, {@link #COMMON}
+	 * {@link #OUTPUT_VERB}, {@link #NOUN}, {@link #VERB}, {@link #COMMON}, {@link #GENERAL}
 	 */
-	record Entry(boolean known, Set<String> lemmas, long[] senses, long[] broader, Set<String> antonyms, int flags) {
+	record Entry(boolean known, Set<String> lemmas, long[] senses, long[] rare, long[] broader, Set<String> antonyms,
+			int flags) {
 
 		/** Can be an adverb ("briefly"). */
 		public static final int ADVERB = 1;
@@ -71,6 +76,9 @@ public interface Lexicon {
 		/** Has a meaning written in lower case: an everyday word, not only a name ("turkey", not "Paris"). */
 		public static final int COMMON = 128;
 
+		/** Its usual noun sense is one of WordNet's top concepts ("person", "thing"): it names no kind in particular. */
+		public static final int GENERAL = 256;
+
 		public Entry {
 			lemmas = Set.copyOf(lemmas);
 			antonyms = Set.copyOf(antonyms);
@@ -90,14 +98,20 @@ public interface Lexicon {
 			return false;
 		}
 
-		/** Whether the two words share a meaning. */
+		/** Whether a usual meaning of one word is a meaning of the other. */
 		public boolean synonym(Entry other) {
-			return intersect(this.senses, other.senses);
+			return intersect(this.senses, other.senses) || intersect(this.senses, other.rare)
+					|| intersect(this.rare, other.senses);
 		}
 
-		/** Whether one word names a meaning at most two levels above one of the other's ("change", "update"). */
+		/**
+		 * Whether a meaning of one word is at most two levels above a usual meaning of the other
+		 * ("change", "update"), similar to it (adjectives), or the attribute it gives a value of
+		 * ("tall", "height").
+		 */
 		public boolean broaderOrNarrower(Entry other) {
-			return intersect(this.senses, other.broader) || intersect(this.broader, other.senses);
+			return intersect(this.senses, other.broader) || intersect(this.broader, other.senses)
+					|| intersect(this.rare, other.broader) || intersect(this.broader, other.rare);
 		}
 
 		private static boolean intersect(long[] a, long[] b) {
@@ -136,7 +150,7 @@ public interface Lexicon {
 		public boolean equals(Object other) {
 			return other instanceof Entry entry && this.known == entry.known && this.flags == entry.flags
 					&& this.lemmas.equals(entry.lemmas) && Arrays.equals(this.senses, entry.senses)
-					&& Arrays.equals(this.broader, entry.broader)
+					&& Arrays.equals(this.rare, entry.rare) && Arrays.equals(this.broader, entry.broader)
 					&& this.antonyms.equals(entry.antonyms);
 		}
 

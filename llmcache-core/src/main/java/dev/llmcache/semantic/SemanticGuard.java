@@ -23,30 +23,39 @@ import org.jspecify.annotations.Nullable;
  * <p>The checks, in order, each a rule rather than a list of examples:
  * <ol>
  * <li>{@code number}: the same numbers (number words and ordinals read as their value, "twice" as
- * "2 times") and the same identifiers (tokens with digits, underscores, dots or slashes, camelCase,
- * capitals in a row).</li>
+ * "2 times", number words in a row as one number: "twenty-five", "three hundred"; a number joined
+ * to its unit as the number and the unit: "7pm", "5kg") and the same identifiers (tokens with
+ * digits, underscores, dots or slashes, camelCase, capitals in a row).</li>
  * <li>{@code negation}: both negate or neither; a negating prefix counts ("unsafe" is "not safe"
- * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows).</li>
+ * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows) unless
+ * the other request has a synonym of the prefixed word ("unhealthy" / "bad"); "-free", "-less" and
+ * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten").</li>
  * <li>{@code polarity}: no word of one request opposite to a word of the other: the rules'
- * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form.</li>
+ * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form; no word
+ * reversed by a prefix ("like" / "dislike", "do" / "undo"); no verb with another particle ("zoom
+ * in" / "zoom out").</li>
  * <li>{@code direction}: the same words in swapped roles ("km to miles" / "miles to km", "is A
  * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B").</li>
  * <li>{@code entity}: every name of one request (a capitalized word that is not a sentence-initial
  * everyday word, a listed name, an acronym) mentioned by the other, case ignored. A mention may be
  * written otherwise: joined or split ("Node.js" / "NodeJS", "macOS" / "Mac OS"), an acronym of words
  * on the other side ("GDPR" / "General Data Protection Regulation", "2FA" / "two-factor
- * authentication"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
+ * authentication", also of the words a word is made of: "HTTPS" / "Hypertext Transfer Protocol
+ * Secure"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
  * short suffix ("Postgres" / "PostgreSQL").</li>
  * <li>{@code facet}: the same question focus when both have a strong one (who, when, where, why,
  * "how" with an adjective: "how tall" is not "how old").</li>
  * <li>{@code form} and {@code substitution} (the alignment rule): the content words of the two
  * requests are aligned in order; where one request has words in place of others, those must be
- * synonyms or inflections of each other (or the abbreviation rule above). Any other substitution
+ * synonyms or inflections of each other (or the abbreviation rule above), also when the synonym
+ * stands in another place. Any other substitution
  * ("prevent" / "treat" a migraine, "short" / "detailed" email) rejects; it is reported as
  * {@code form} when it changes the requested output of a request for one (tone, length, language,
  * audience, format). A word added on one side only is harmless unless it modifies the requested
- * output (an adverb, a language, an audience). Requests that say the same thing in another
- * structure are not substitutions and pass.</li>
+ * output (an adverb, a language, an audience) or is a noun that narrows a thing both name ("my
+ * email password" / "my password"). Requests that say the same thing in another structure are not
+ * substitutions and pass, as is a verb against a noun that names no role ("first walked" / "the
+ * first person").</li>
  * </ol>
  * Case alone never changes a decision: a request in capitals or in lower case carries no name or
  * identifier information in its case.
@@ -180,6 +189,11 @@ public final class SemanticGuard {
 	public @Nullable String disagreement(String request, String cached) {
 		Text a = text(request);
 		Text b = text(cached);
+		if (negated(a, b) != negated(b, a)) {
+			Text wholeA = unprefixed(a, b);
+			b = unprefixed(b, a);
+			a = wholeA;
+		}
 		Tok[] ta = a.tokens;
 		Tok[] tb = b.tokens;
 		// Tokens explained by a name written otherwise on the other side ("GDPR" and the words it abbreviates).
@@ -189,7 +203,7 @@ public final class SemanticGuard {
 		if ((unmentioned & 2) != 0 || !sameNumbers(ta, usedA, tb, usedB)) {
 			return "number";
 		}
-		if (a.negated != b.negated) {
+		if (negated(a, b) != negated(b, a)) {
 			return "negation";
 		}
 		if (opposed(a, b)) {
@@ -207,19 +221,59 @@ public final class SemanticGuard {
 		return aligned(a, usedA, b, usedB);
 	}
 
+	/**
+	 * Whether {@code x} negates, beside {@code y}: a "without" ("gluten-free", "free of charge")
+	 * negates only a thing {@code y} names too ("contains gluten"); otherwise it is a detail.
+	 */
+	private static boolean negated(Text x, Text y) {
+		if (x.negated) {
+			return true;
+		}
+		for (Tok thing : x.without) {
+			if (has(y, thing)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The text read without negating prefixes when each prefixed word has a synonym in the other
+	 * request: "unhealthy" is not "not healthy" beside "bad", "unsafe" not beside "dangerous".
+	 */
+	private Text unprefixed(Text x, Text y) {
+		if (x.whole == null) {
+			return x;
+		}
+		for (Tok word : x.prefixed) {
+			boolean synonym = false;
+			for (Tok other : y.tokens) {
+				if ((other.flags & Tok.CONTENT) != 0 && !word.entry.antonym(other.entry)
+						&& (word.entry.synonym(other.entry) || word.entry.broaderOrNarrower(other.entry))) {
+					synonym = true;
+					break;
+				}
+			}
+			if (!synonym) {
+				return x;
+			}
+		}
+		return x.whole;
+	}
+
 	// ---- names and identifiers
 
 	/**
 	 * Bit 1: a name of one request is not mentioned by the other; bit 2: an identifier is not. Names
 	 * written otherwise ("US" / "United States") mark the tokens involved on both sides used.
 	 */
-	private static int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
+	private int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
 		int[] mentionA = mentions(a, b, usedA, usedB);
 		int[] mentionB = mentions(b, a, usedB, usedA);
 		return unmentioned(a, mentionA, usedA) | unmentioned(b, mentionB, usedB);
 	}
 
-	private static int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
+	private int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
 		int[] mentions = new int[x.tokens.length];
 		for (int i = 0; i < x.tokens.length; i++) {
 			if ((x.tokens[i].flags & (Tok.NAME | Tok.IDENT)) != 0 && !usedX[i]) {
@@ -244,7 +298,7 @@ public final class SemanticGuard {
 	 * 0: not mentioned; 1: the same word; 2: written otherwise, and the tokens involved on both sides
 	 * are marked used (they are one name, not words to align).
 	 */
-	private static int mention(Text x, int i, Text y, boolean[] usedX, boolean[] usedY) {
+	private int mention(Text x, int i, Text y, boolean[] usedX, boolean[] usedY) {
 		Tok t = x.tokens[i];
 		for (Tok other : y.tokens) {
 			if (other.lower.equals(t.lower) || (!t.squashed.isEmpty() && other.squashed.equals(t.squashed))) {
@@ -288,7 +342,7 @@ public final class SemanticGuard {
 	}
 
 	/** An acronym, abbreviation, numeronym or short-suffix variant of words of {@code y}. */
-	private static boolean expands(Tok t, Text y, boolean[] usedY) {
+	private boolean expands(Tok t, Text y, boolean[] usedY) {
 		String letters = t.squashed;
 		boolean acronymLike = t.upper || hasDigit(letters) || (y.caseless && letters.length() <= 5);
 		if (t.lower.indexOf('/') > 0 && acronymLike) {
@@ -361,7 +415,12 @@ public final class SemanticGuard {
 	}
 
 	/** Initials (digits: number words) of consecutive words of {@code y}, fillers allowed between. */
-	private static boolean acronym(String letters, Text y, boolean[] usedY) {
+	private boolean acronym(String letters, Text y, boolean[] usedY) {
+		return acronym(letters, y, usedY, false) || acronym(letters, y, usedY, true);
+	}
+
+	/** @param subWords whether a word may give the initials of the words it is made of ("Hypertext") */
+	private boolean acronym(String letters, Text y, boolean[] usedY, boolean subWords) {
 		for (int start = 0; start < y.tokens.length; start++) {
 			int k = 0;
 			int j = start;
@@ -383,13 +442,13 @@ public final class SemanticGuard {
 					}
 				}
 				else if (!initials.isEmpty() && letters.startsWith(initials, k) && w.lower.length() > 1) {
-					k += initials.length();
+					k = (subWords && initials.length() == 1) ? subWords(w.lower, letters, k + 1) : k + initials.length();
 					words++;
 					j++;
 					continue;
 				}
 				else if (!initials.isEmpty() && initials.charAt(0) == c && w.lower.length() > 1) {
-					k++;
+					k = subWords ? subWords(w.lower, letters, k + 1) : k + 1;
 					words++;
 					j++;
 					continue;
@@ -410,16 +469,51 @@ public final class SemanticGuard {
 		return false;
 	}
 
-	// ---- numbers
-
-	private static boolean sameNumbers(Tok[] a, boolean[] usedA, Tok[] b, boolean[] usedB) {
-		return numbers(a, usedA).equals(numbers(b, usedB));
+	/**
+	 * Past the first letter of a word, the acronym's next letters may start words the word is made
+	 * of ("Hypertext": h and t of HTTPS, "database": d and b): a letter of the word from which the
+	 * rest is a word the lexicon knows, of three letters or more.
+	 * @return the position in {@code letters} after the letters this word gives
+	 */
+	private int subWords(String word, String letters, int k) {
+		int from = 2;
+		while (k < letters.length()) {
+			int found = -1;
+			for (int i = from; i <= word.length() - 3; i++) {
+				if (word.charAt(i) == letters.charAt(k) && isLetters(word.substring(i))
+						&& this.lexicon.lookup(word.substring(i)).known()) {
+					found = i;
+					break;
+				}
+			}
+			if (found < 0) {
+				return k;
+			}
+			k++;
+			from = found + 2;
+		}
+		return k;
 	}
 
-	private static Set<String> numbers(Tok[] tokens, boolean[] used) {
+	// ---- numbers
+
+	/** The same numbers; the word "one" alone may stand for "a" ("one week" / "a week"). */
+	private static boolean sameNumbers(Tok[] a, boolean[] usedA, Tok[] b, boolean[] usedB) {
+		Set<String> na = numbers(a, usedA, false);
+		Set<String> nb = numbers(b, usedB, false);
+		if (na.equals(nb)) {
+			return true;
+		}
+		Set<String> withoutA = numbers(a, usedA, true);
+		Set<String> withoutB = numbers(b, usedB, true);
+		return withoutA.equals(nb) || na.equals(withoutB) || withoutA.equals(withoutB);
+	}
+
+	private static Set<String> numbers(Tok[] tokens, boolean[] used, boolean withoutOne) {
 		Set<String> numbers = null;
 		for (int i = 0; i < tokens.length; i++) {
-			if (tokens[i].value != null && !used[i]) {
+			boolean one = withoutOne && tokens[i].lower.equals("one") && "1".equals(tokens[i].value);
+			if (tokens[i].value != null && !used[i] && !one) {
 				if (numbers == null) {
 					numbers = new HashSet<>(4);
 				}
@@ -449,17 +543,93 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		for (Tok y : b.tokens) {
-			if ((y.flags & Tok.CONTENT) == 0 || y.entry.antonyms().isEmpty()) {
+		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b);
+	}
+
+	/** Whether two phrasal verbs share a meaning that is not one of the verb or particles alone. */
+	private static boolean phrasalSynonyms(Lexicon.Entry x, Lexicon.Entry y, Lexicon.Entry verb, Lexicon.Entry p1,
+			Lexicon.Entry p2) {
+		for (long sense : x.senses()) {
+			if (contains(y.senses(), sense) && !contains(verb.senses(), sense) && !contains(verb.rare(), sense)
+					&& !contains(p1.senses(), sense) && !contains(p2.senses(), sense)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean contains(long[] sorted, long value) {
+		return Arrays.binarySearch(sorted, value) >= 0;
+	}
+
+	/**
+	 * The same verb with another particle ("zoom in" / "zoom out", "check in" / "check out") is
+	 * another phrasal verb, unless the lexicon calls the two synonyms ("fill in" / "fill out").
+	 */
+	private boolean otherParticle(Text a, Text b) {
+		for (int i = 0; i + 1 < a.tokens.length; i++) {
+			Tok verb = a.tokens[i];
+			String particle = a.tokens[i + 1].lower;
+			if ((verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB) || !PARTICLES.contains(particle)) {
 				continue;
 			}
-			for (Tok x : a.tokens) {
-				if ((x.flags & Tok.CONTENT) != 0 && y.entry.antonym(x.entry) && !has(a, y) && !has(b, x)) {
-					return true;
+			for (int j = 0; j + 1 < b.tokens.length; j++) {
+				Tok other = b.tokens[j];
+				String otherParticle = b.tokens[j + 1].lower;
+				if (PARTICLES.contains(otherParticle) && !otherParticle.equals(particle) && same(verb, other)
+						&& !a.words.contains(otherParticle) && !b.words.contains(particle)) {
+					Lexicon.Entry x = this.lexicon.lookup(verb.lower + " " + particle);
+					Lexicon.Entry y = this.lexicon.lookup(other.lower + " " + otherParticle);
+					if (!phrasalSynonyms(x, y, verb.entry, a.tokens[i + 1].entry, b.tokens[j + 1].entry)) {
+						return true;
+					}
 				}
 			}
 		}
 		return false;
+	}
+
+	private static final String[] REVERSING_PREFIXES = { "un", "dis", "non", "de", "in", "im", "il", "ir" };
+
+	/**
+	 * A word of {@code x} that is a word of {@code y} with a reversing prefix, where {@code y} has it
+	 * more often than {@code x} ("dislike" / "like", "undo" / "do"): also when the word itself is a
+	 * function word, which the other checks do not compare. A prefixed word the lexicon knows
+	 * counts only as an antonym or before a function word ("inform" is not "in" + "form").
+	 */
+	private static boolean reversedByPrefix(Text x, Text y) {
+		for (Tok t : x.tokens) {
+			if ((t.flags & Tok.CONTENT) == 0 || y.words.contains(t.lower)) {
+				continue;
+			}
+			for (String prefix : REVERSING_PREFIXES) {
+				if (t.lower.length() >= prefix.length() + 2 && t.lower.startsWith(prefix)) {
+					String stem = t.lower.substring(prefix.length());
+					int first = first(y.tokens, stem);
+					if (first < 0 || count(y, stem) <= count(x, stem)) {
+						continue;
+					}
+					// "unit" is not "un" + "it", nor "intake" "in" + "take": only a word the lexicon does
+					// not know, an antonym, or a function word reversed ("dislike", "undo")
+					Tok other = y.tokens[first];
+					if ((other.flags & Tok.FUNCTION) != 0 && stem.length() >= 2 || !t.entry.known()
+							|| t.entry.antonym(other.entry)) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	private static int count(Text text, String word) {
+		int n = 0;
+		for (Tok t : text.tokens) {
+			if (t.lower.equals(word)) {
+				n++;
+			}
+		}
+		return n;
 	}
 
 	private static boolean has(Text text, Tok word) {
@@ -588,14 +758,30 @@ public final class SemanticGuard {
 			}
 		}
 		boolean output = a.output || b.output;
+		List<List<Tok>> onlyA = new ArrayList<>(gap + 1);
+		List<List<Tok>> onlyB = new ArrayList<>(gap + 1);
+		for (int g = 0; g <= gap; g++) {
+			onlyA.add(rest(a, ca, matchedA, gapOfA, g, b, cb, matchedB));
+			onlyB.add(rest(b, cb, matchedB, gapOfB, g, a, ca, matchedA));
+			pair(onlyA.get(g), onlyB.get(g));
+		}
+		// A word replaced by a synonym in another place ("maximum size" / "how large") is no change either.
+		for (int g = 0; g <= gap; g++) {
+			for (int h = 0; h <= gap; h++) {
+				if (g != h) {
+					pair(onlyA.get(g), onlyB.get(h));
+				}
+			}
+		}
 		String verdict = null;
 		for (int g = 0; g <= gap; g++) {
-			List<Tok> onlyA = rest(a, ca, matchedA, gapOfA, g, b, cb, matchedB);
-			List<Tok> onlyB = rest(b, cb, matchedB, gapOfB, g, a, ca, matchedA);
-			if (onlyA.isEmpty() && onlyB.isEmpty()) {
+			if (onlyA.get(g).isEmpty() && onlyB.get(g).isEmpty()) {
 				continue;
 			}
-			String found = gap(a, onlyA, b, onlyB, output, lcs[0] == 0);
+			String found = gap(a, onlyA.get(g), b, onlyB.get(g), output, lcs[0] == 0);
+			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB))) {
+				found = "substitution";
+			}
 			if (found != null && (verdict == null || found.equals("form"))) {
 				verdict = found;
 			}
@@ -603,8 +789,57 @@ public final class SemanticGuard {
 		return verdict;
 	}
 
-	/** Verdict on the words of both requests in one gap of the alignment (between the same aligned words). */
-	private @Nullable String gap(Text a, List<Tok> onlyA, Text b, List<Tok> onlyB, boolean output, boolean disjoint) {
+	/**
+	 * An added noun that narrows a thing both requests name: in a noun phrase, between its
+	 * determiner and its noun, and that noun is aligned with the other request ("reset my email
+	 * password" / "reset my password": another password). Adjectives are left to the other rules:
+	 * many only restate the noun ("a new branch").
+	 */
+	private static boolean narrows(Text text, List<Tok> added, int[] content, boolean[] matched) {
+		for (Tok t : added) {
+			if (!nounModifier(t) || t.index == 0 || !DETERMINERS.contains(text.tokens[t.index - 1].lower)) {
+				continue;
+			}
+			for (int i = t.index + 1; i < text.tokens.length; i++) {
+				Tok next = text.tokens[i];
+				if (added.contains(next) && nounModifier(next)) {
+					continue;
+				}
+				int k = Arrays.binarySearch(content, i);
+				if (k >= 0 && matched[k] && next.entry.is(Lexicon.Entry.NOUN)) {
+
+					return true;
+				}
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static boolean nounModifier(Tok t) {
+		Lexicon.Entry e = t.entry;
+		return e.is(Lexicon.Entry.NOUN) && !e.is(Lexicon.Entry.ADJECTIVE) && !e.is(Lexicon.Entry.ADVERB)
+				&& (t.flags & Tok.NAME) == 0;
+	}
+
+	/** Words that begin alike: a word and one made from it ("diagnose", "diagnosis"; "apply", "application"). */
+	private static boolean sameStem(Tok x, Tok y) {
+		for (String lx : x.entry.lemmas()) {
+			for (String ly : y.entry.lemmas()) {
+				int n = 0;
+				while (n < lx.length() && n < ly.length() && lx.charAt(n) == ly.charAt(n)) {
+					n++;
+				}
+				if (n >= 4 && n >= Math.min(lx.length(), ly.length()) - 2) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** Removes the pairs of interchangeable words (synonyms, inflections...) from the two lists. */
+	private void pair(List<Tok> onlyA, List<Tok> onlyB) {
 		for (int x = onlyA.size() - 1; x >= 0; x--) {
 			for (int y = onlyB.size() - 1; y >= 0; y--) {
 				if (interchangeable(onlyA.get(x), onlyB.get(y))) {
@@ -614,6 +849,10 @@ public final class SemanticGuard {
 				}
 			}
 		}
+	}
+
+	/** Verdict on the words of both requests left in one gap of the alignment (between the same aligned words). */
+	private @Nullable String gap(Text a, List<Tok> onlyA, Text b, List<Tok> onlyB, boolean output, boolean disjoint) {
 		if (output && (addedForm(a, onlyA) || addedForm(b, onlyB))) {
 			return "form";
 		}
@@ -621,10 +860,64 @@ public final class SemanticGuard {
 			return null; // words added on one side: detail, not another request
 		}
 		if (units(onlyA) == 1 && units(onlyB) == 1) {
-			return (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) ? "form" : "substitution";
+			if (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) {
+				return "form";
+			}
+			return (restructured(onlyA, onlyB) && !asksHow(a) && !asksHow(b)) ? null : "substitution";
 		}
 		// Nothing in common at all: not a paraphrase of the same request.
 		return disjoint ? "substitution" : null;
+	}
+
+	/**
+	 * Whether one run can only be a verb and the other cannot be one and names no role of its own
+	 * ("walked" / "person", "invented" / "inventor"): the sentence said another way, not one word
+	 * swapped for another. Not in a "how" question (see {@link #asksHow}).
+	 */
+	private static boolean restructured(List<Tok> x, List<Tok> y) {
+		return (verbOnly(x) && !verb(y) && namesNoRole(y, x)) || (verbOnly(y) && !verb(x) && namesNoRole(x, y));
+	}
+
+	/**
+	 * Nouns that add nothing to the verbs they stand against: one of WordNet's most general nouns
+	 * ("the first person" / "first walked") or one made from the verb ("the inventor" / "invented").
+	 * Any other noun names a role of its own ("the owner" is not who "founded").
+	 */
+	private static boolean namesNoRole(List<Tok> nouns, List<Tok> verbs) {
+		for (Tok noun : nouns) {
+			boolean made = false;
+			for (Tok verb : verbs) {
+				made |= sameStem(verb, noun);
+			}
+			if (!made && !noun.entry.is(Lexicon.Entry.GENERAL)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** "How do I apply?" asks about its verb: a noun in its place ("the requirements") is another facet. */
+	private static boolean asksHow(Text text) {
+		return text.focus != null && text.focus.startsWith("how");
+	}
+
+	private static boolean verbOnly(List<Tok> words) {
+		for (Tok t : words) {
+			Lexicon.Entry e = t.entry;
+			if (!e.known() || !e.is(Lexicon.Entry.VERB) || e.is(Lexicon.Entry.NOUN) || e.is(Lexicon.Entry.ADJECTIVE)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean verb(List<Tok> words) {
+		for (Tok t : words) {
+			if (!t.entry.known() || t.entry.is(Lexicon.Entry.VERB)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Adjacent words count as one ("New York", "email address"). */
@@ -667,7 +960,11 @@ public final class SemanticGuard {
 		if (x.pole >= 0 && x.pole == y.pole) {
 			return true; // one pole of the rules: "turn on", "enable"
 		}
-		if (x.entry.synonym(y.entry) || x.entry.broaderOrNarrower(y.entry)) {
+		if (x.entry.synonym(y.entry)) {
+			return true;
+		}
+		// "misalign" is a kind of "align", "overcook" of "cook": the prefix is what the request changes
+		if (x.entry.broaderOrNarrower(y.entry) && !prefixedForm(x, y) && !prefixedForm(y, x)) {
 			return true;
 		}
 		if (x.phrasal != null && (x.phrasal.synonym(y.entry) || x.phrasal.broaderOrNarrower(y.entry))) {
@@ -676,11 +973,29 @@ public final class SemanticGuard {
 		if (y.phrasal != null && (y.phrasal.synonym(x.entry) || y.phrasal.broaderOrNarrower(x.entry))) {
 			return true;
 		}
-		if (truncated(x, y) || truncated(y, x)) {
+		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x)) {
 			return true;
 		}
 		Integer gx = this.rules.synonyms().get(x.lower);
 		return gx != null && gx.equals(this.rules.synonyms().get(y.lower));
+	}
+
+	/** Whether {@code x} is {@code y} with a prefix ("misaligned" / "aligned", "overcooked" / "cooked"). */
+	private static boolean prefixedForm(Tok x, Tok y) {
+		for (String lx : x.entry.lemmas()) {
+			for (String ly : y.entry.lemmas()) {
+				if (ly.length() >= 3 && lx.length() >= ly.length() + 2 && lx.endsWith(ly)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** A unit abbreviated after a number and written out ("5 km" / "five kilometers", "10k" / "ten kilometer"). */
+	private static boolean unit(Tok abbreviation, Tok word) {
+		return (abbreviation.flags & Tok.UNIT) != 0 && word.lower.length() > abbreviation.lower.length() + 1
+				&& subsequence(abbreviation.lower, word.lower);
 	}
 
 	/** "dicts" / "dictionaries", "repo" / "repository": a clipped word the lexicon does not know. */
@@ -753,6 +1068,11 @@ public final class SemanticGuard {
 	}
 
 	private Text analyse(String text) {
+		return analyse(text, true);
+	}
+
+	/** @param prefixes whether a negating prefix is read as a negation ("unsafe": not safe) */
+	private Text analyse(String text, boolean prefixes) {
 		List<Tok> tokens = new ArrayList<>();
 		Matcher matcher = TOKEN.matcher(text.replace('’', '\''));
 		int letterTokens = 0;
@@ -774,30 +1094,60 @@ public final class SemanticGuard {
 		// All capitals, or no capital at all: case says nothing about names.
 		boolean caseless = !anyUpper || (letterTokens >= 3 && upperTokens * 10 >= letterTokens * 7);
 		List<Tok> expanded = new ArrayList<>(tokens.size() + 2);
+		List<Tok> prefixed = List.of();
 		for (int i = 0; i < tokens.size(); i++) {
 			Tok t = tokens.get(i);
-			Tok negated = negatingPrefix(t);
+			Tok negated = prefixes ? negatingPrefix(t) : null;
 			if (negated != null) {
-				expanded.add(Tok.synthetic("not", this.lexicon));
+				if (prefixed.isEmpty()) {
+					prefixed = new ArrayList<>(2);
+				}
+				prefixed.add(t);
+				Tok not = Tok.synthetic("not", this.lexicon);
+				if (t.lower.endsWith("less")) {
+					not.flags |= Tok.WITHOUT;
+				}
+				expanded.add(not);
 				t = negated;
 			}
 			expanded.add(t);
 		}
 		Tok[] toks = expanded.toArray(new Tok[0]);
 		boolean negated = false;
+		List<Tok> without = List.of();
 		Set<String> words = new HashSet<>();
 		Set<String> grams = new HashSet<>();
 		int[] poles = new int[this.rules.opposites().size()];
 		for (int i = 0; i < toks.length; i++) {
 			Tok t = toks[i];
 			words.add(t.lower);
+			boolean freeOf = t.lower.equals("free") && i + 1 < toks.length
+					&& (toks[i + 1].lower.equals("of") || toks[i + 1].lower.equals("from"));
 			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
-					|| "non".equals(t.lower)) {
-				t.flags |= Tok.NEGATION;
-				negated = true;
+					|| "non".equals(t.lower) || freeOf) {
+				if (!freeOf) {
+					t.flags |= Tok.NEGATION; // "free" stays a word to align ("free" / "free of charge")
+				}
+				int object = freeOf ? i + 2 : i + 1;
+				while (freeOf && object < toks.length && DETERMINERS.contains(toks[object].lower)) {
+					object++;
+				}
+				if (((t.flags & Tok.WITHOUT) != 0 || freeOf) && object < toks.length) {
+					if (without.isEmpty()) {
+						without = new ArrayList<>(1);
+					}
+					without.add(toks[object]); // negates that thing only: see negated(Text, Text)
+				}
+				else {
+					negated = true;
+				}
 			}
 			number(toks, i);
-			if (FUNCTION_WORDS.contains(t.lower) || (t.flags & (Tok.NEGATION | Tok.FUNCTION)) != 0) {
+			if (i > 0 && toks[i - 1].value != null && t.value == null && t.lower.length() <= 3 && isLetters(t.lower)
+					&& !FUNCTION_WORDS.contains(t.lower)) {
+				t.flags |= Tok.UNIT;
+			}
+			if ((FUNCTION_WORDS.contains(t.lower) && (t.flags & Tok.UNIT) == 0) || (t.flags & (Tok.NEGATION | Tok.FUNCTION)) != 0) {
 				t.flags |= Tok.FUNCTION;
 			}
 			else {
@@ -829,12 +1179,23 @@ public final class SemanticGuard {
 				grams.add(joined.toString());
 			}
 		}
-		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks));
+		Text whole = prefixed.isEmpty() ? null : analyse(text, false);
+		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks),
+				prefixed, whole, without);
 	}
 
 	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */
 	private void split(String token, List<Tok> into) {
 		String lower = token.toLowerCase(Locale.ROOT);
+		Matcher quantity = QUANTITY.matcher(token);
+		if (quantity.matches() && !ORDINAL.matcher(lower).matches()) {
+			// "7pm", "5kg", "3x", "4-day": a number and its unit, as when written apart
+			into.add(new Tok(quantity.group(1), this.lexicon));
+			Tok unit = new Tok(quantity.group(2), this.lexicon);
+			unit.flags |= Tok.UNIT; // a word even when it is a function word elsewhere ("7am", "7pm")
+			into.add(unit);
+			return;
+		}
 		int apostrophe = lower.indexOf('\'');
 		if (apostrophe > 0) {
 			String rest = lower.substring(apostrophe);
@@ -871,7 +1232,16 @@ public final class SemanticGuard {
 			}
 		}
 		if (token.indexOf('-') > 0 && !hasDigit(token)) {
-			for (String part : token.split("-")) {
+			String[] parts = token.split("-");
+			String last = parts[parts.length - 1].toLowerCase(Locale.ROOT);
+			if (parts.length >= 2 && (last.equals("free") || last.equals("less"))) {
+				// "toll-free", "gluten-free": without the thing named
+				Tok without = Tok.synthetic("not", this.lexicon);
+				without.flags |= Tok.WITHOUT;
+				into.add(without);
+				parts = Arrays.copyOf(parts, parts.length - 1);
+			}
+			for (String part : parts) {
 				if (!part.isEmpty()) {
 					into.add(new Tok(part, this.lexicon));
 				}
@@ -881,11 +1251,18 @@ public final class SemanticGuard {
 		into.add(new Tok(token, this.lexicon));
 	}
 
-	/** "unsafe": the word "safe" negated, when the lexicon relates the two. */
+	/**
+	 * "unsafe": the word "safe" negated, when the lexicon relates the two; "sugarless": the noun
+	 * "sugar" negated.
+	 */
 	private @Nullable Tok negatingPrefix(Tok t) {
 		String word = t.lower;
 		if (word.length() < 5 || !isLetters(word)) {
 			return null;
+		}
+		if (word.endsWith("less") && word.length() >= 7 && (!t.entry.known() || t.entry.is(Lexicon.Entry.ADJECTIVE))
+				&& this.lexicon.lookup(word.substring(0, word.length() - 4)).is(Lexicon.Entry.NOUN)) {
+			return new Tok(t.original.substring(0, word.length() - 4), this.lexicon); // "sugarless": without sugar
 		}
 		for (String prefix : new String[] { "non", "un", "in", "im", "il", "ir", "dis", "a" }) {
 			if (!word.startsWith(prefix) || word.length() - prefix.length() < 3) {
@@ -934,15 +1311,97 @@ public final class SemanticGuard {
 				value = number + "th";
 			}
 		}
-		else if (lower.equals("times") && i > 0 && toks[i - 1].value != null && !toks[i - 1].value.endsWith("x")) {
+		else if ((lower.equals("times") || lower.equals("x")) && i > 0 && toks[i - 1].value != null
+				&& !toks[i - 1].value.endsWith("x")) {
 			toks[i - 1].value = toks[i - 1].value + "x";
 			t.flags |= Tok.FUNCTION;
+		}
+		else if (lower.equals("one") && (i + 1 < toks.length && !FUNCTION_WORDS.contains(toks[i + 1].lower)
+				|| (i > 0 && toks[i - 1].wordNumber)
+				|| (i + 3 < toks.length && toks[i + 1].lower.equals("and") && toks[i + 3].lower.equals("half")))) {
+			value = "1"; // "one egg", "twenty-one"; not "which one", "one of"
 		}
 		if (value != null && ORDINAL.matcher(value).matches()) {
 			value = value.replaceAll("(st|nd|rd|th)$", "th");
 		}
+		if (value != null && !hasDigit(lower) && compound(toks, i, value)) {
+			t.flags |= Tok.FUNCTION;
+			return;
+		}
+		if (value != null && NUMBER.matcher(value).matches()) {
+			t.wordNumber = true; // digits too: "1 million"
+			t.part = Double.parseDouble(value);
+		}
 		t.value = value;
 	}
+
+	private static final Set<String> MULTIPLIERS = Set.of("hundred", "thousand", "million", "billion");
+
+	/**
+	 * Number words after number words make one number, by the grammar of English numbers ("twenty
+	 * five" and "twenty-five" are 25, "three hundred" 300, "ten thousand" 10000, "one and a half"
+	 * 1.5, "twenty-first" 21st): the value goes to the first word.
+	 * @return whether {@code value} (the word at {@code i}) was added to an earlier word's number
+	 */
+	private static boolean compound(Tok[] toks, int i, String value) {
+		int j = i - 1;
+		boolean and = false;
+		while (j >= 0 && (toks[j].lower.equals("and") || toks[j].lower.equals("a")) && j >= i - 2) {
+			and = true;
+			j--;
+		}
+		if (j < 0 || !toks[j].wordNumber || toks[j].value == null) {
+			return false;
+		}
+		Tok first = toks[j];
+		if (hasDigit(first.lower) && !MULTIPLIERS.contains(toks[i].lower)) {
+			return false; // digits are continued by "hundred", "million"... only
+		}
+		boolean ordinal = value.endsWith("th");
+		double v = Double.parseDouble(ordinal ? value.substring(0, value.length() - 2) : value);
+		double part = first.part;
+		boolean tens = part >= 20 && part % 10 == 0 && part % 100 != 0;
+		if (MULTIPLIERS.contains(toks[i].lower) && !ordinal && !and) {
+			if (v == 100) {
+				first.part = ((part == 0) ? 1 : part) * v;
+			}
+			else {
+				first.total += ((part == 0) ? 1 : part) * v;
+				first.part = 0;
+			}
+		}
+		else if (v == 0.5 && and) {
+			first.part += 0.5;
+		}
+		else if (v < 10 && tens && !and) {
+			first.part += v;
+		}
+		else if (v < 100 && part >= 100 && part % 100 == 0) {
+			first.part += v;
+		}
+		else if (v < 100 && part == 0 && first.total > 0) {
+			first.part = v;
+		}
+		else {
+			return false;
+		}
+		String number = plain(first.total + first.part);
+		if (ordinal) {
+			first.value = number + "th";
+			first.wordNumber = false;
+		}
+		else {
+			first.value = number;
+		}
+		return true;
+	}
+
+	private static String plain(double number) {
+		return (number == Math.rint(number)) ? Long.toString((long) number)
+				: java.math.BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
+	}
+
+	private static final Pattern QUANTITY = Pattern.compile("(\\d+(?:\\.\\d+)?)-?(\\p{L}{1,12})");
 
 	private static final Pattern NUMBER = Pattern.compile("\\d[\\d,]*(?:\\.\\d+)?");
 
@@ -1096,7 +1555,8 @@ public final class SemanticGuard {
 
 	/** One analysed text. Immutable once built (its tokens' flags are only read afterwards). */
 	private record Text(Tok[] tokens, boolean negated, boolean caseless, Set<String> words, Set<String> grams, int[] poles,
-			Map<String, Set<String>> directed, @Nullable String focus, boolean output) {
+			Map<String, Set<String>> directed, @Nullable String focus, boolean output, List<Tok> prefixed,
+			@Nullable Text whole, List<Tok> without) {
 	}
 
 	/** One token of a text. */
@@ -1114,6 +1574,12 @@ public final class SemanticGuard {
 
 		static final int INITIAL = 32;
 
+		/** A negation of the thing after it only ("gluten-free", "free of", "sugarless"). */
+		static final int WITHOUT = 64;
+
+		/** A short word after a number: its unit ("5 km", "7pm"). */
+		static final int UNIT = 128;
+
 		final String original;
 
 		final String lower;
@@ -1129,6 +1595,14 @@ public final class SemanticGuard {
 		final Lexicon.Entry entry;
 
 		@Nullable String value;
+
+		/** A number written in words, which the number words after it may continue ("twenty" five). */
+		boolean wordNumber;
+
+		/** Of such a number: the thousands and more so far, and the rest ("two thousand" / "three hundred"). */
+		double total;
+
+		double part;
 
 		int flags;
 

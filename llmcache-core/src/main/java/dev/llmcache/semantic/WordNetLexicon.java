@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
  * docs/semantic.md); each word's entry is then computed once and kept, up to
  * {@value #MAX_CACHED} words, so a guard's steady-state cost is a map lookup per word.
  *
- * <p>Synonyms are words sharing one of the first {@value #SENSES} senses of each part of speech
- * (later senses are rare meanings that would make almost any two words synonyms); a word is also
- * interchangeable with one naming a meaning up to two levels above one of those senses ("update",
- * "change"). Antonyms are
+ * <p>A word's usual senses are its first {@value #SENSES} of each part of speech, the others are
+ * rare. Two words are synonyms when a usual sense of one is any sense of the other ("small" is
+ * usually "minor", a rare sense of "minor"): two rare senses in common would make almost any two
+ * words synonyms. A word is also interchangeable with one naming a meaning up to two levels above
+ * one of its usual senses ("update", "change"), with an adjective WordNet calls similar
+ * ("unhealthy", "bad"), and with the attribute an adjective gives a value of ("tall", "height").
+ * Antonyms are
  * WordNet's antonym pointers of every sense, also through derived and pertaining forms ("quickly"
  * pertains to "quick", opposite to "slow") and through the head of a satellite adjective.
  *
@@ -117,6 +120,7 @@ final class WordNetLexicon implements Lexicon {
 	private static Entry compute(Dictionary dictionary, String word) throws JWNLException {
 		Set<String> lemmas = new HashSet<>(BasicLexicon.stems(word));
 		Set<Long> senses = new TreeSet<>();
+		Set<Long> rare = new TreeSet<>();
 		Set<Long> broader = new TreeSet<>();
 		Set<String> antonyms = new HashSet<>();
 		int flags = 0;
@@ -139,8 +143,18 @@ final class WordNetLexicon implements Lexicon {
 				List<Synset> synsets = index.getSenses();
 				for (int i = 0; i < synsets.size(); i++) {
 					Synset synset = synsets.get(i);
-					if (i < SENSES) {
+					if (i >= SENSES) {
+						rare.add(synset.getOffset() * 8 + pos.getId());
+					}
+					else {
 						senses.add(synset.getOffset() * 8 + pos.getId());
+						// "unhealthy" / "bad"; "tall" / "height"
+						for (PointerType type : new PointerType[] { PointerType.SIMILAR_TO, PointerType.ATTRIBUTE }) {
+							for (Pointer related : synset.getPointers(type)) {
+								broader.add(related.getTargetSynset().getOffset() * 8
+										+ related.getTargetSynset().getPOS().getId());
+							}
+						}
 						for (Pointer up : synset.getPointers(PointerType.HYPERNYM)) {
 							broader.add(up.getTargetSynset().getOffset() * 8 + pos.getId());
 							for (Pointer upper : up.getTargetSynset().getPointers(PointerType.HYPERNYM)) {
@@ -156,6 +170,9 @@ final class WordNetLexicon implements Lexicon {
 					}
 					if (i < 2 && pos == POS.NOUN) {
 						flags |= nounClass(synset);
+					}
+					if (i == 0 && pos == POS.NOUN && "noun.Tops".equals(synset.getLexFileName())) {
+						flags |= Entry.GENERAL;
 					}
 					for (Word form : synset.getWords()) {
 						if (form.getLemma().equals(base)) {
@@ -181,8 +198,9 @@ final class WordNetLexicon implements Lexicon {
 		}
 		lemmas.removeIf(String::isEmpty);
 		long[] senseArray = senses.stream().mapToLong(Long::longValue).toArray();
+		long[] rareArray = rare.stream().mapToLong(Long::longValue).toArray();
 		long[] broaderArray = broader.stream().mapToLong(Long::longValue).toArray();
-		return new Entry(known, lemmas, senseArray, broaderArray, antonyms, flags);
+		return new Entry(known, lemmas, senseArray, rareArray, broaderArray, antonyms, flags);
 	}
 
 	/** A word's antonyms, and (when derived) those of its derived and pertaining forms. */
