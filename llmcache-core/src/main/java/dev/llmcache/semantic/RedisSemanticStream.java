@@ -32,6 +32,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamMessageListenerContainerOptions;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamReadRequest;
+import org.springframework.data.redis.stream.Subscription;
 
 /**
  * Shares the semantic index between instances through a Redis Stream: every entry this instance
@@ -70,6 +71,8 @@ public final class RedisSemanticStream implements DisposableBean {
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
+	private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
@@ -94,6 +97,8 @@ public final class RedisSemanticStream implements DisposableBean {
 			});
 
 	private volatile @Nullable StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
+
+	private volatile @Nullable Subscription subscription;
 
 	private volatile boolean running;
 
@@ -286,8 +291,8 @@ public final class RedisSemanticStream implements DisposableBean {
 			.cancelOnError(error -> false)
 			.errorHandler(this::readFailed)
 			.build();
-		follower.register(request, record -> apply(record.getId(), record.getValue(), System.currentTimeMillis(), false,
-				false));
+		this.subscription = follower.register(request, record -> apply(record.getId(), record.getValue(),
+				System.currentTimeMillis(), false, false));
 		follower.start();
 		this.container = follower;
 	}
@@ -295,6 +300,11 @@ public final class RedisSemanticStream implements DisposableBean {
 	// Called on the follower's thread: pausing it there spaces the retries out.
 	private void readFailed(Throwable error) {
 		if (!this.running) {
+			// Destroyed: end the loop from its own thread too, whatever state the container left it in.
+			Subscription current = this.subscription;
+			if (current != null) {
+				current.cancel();
+			}
 			return;
 		}
 		logger.debug("llmcache: reading the shared semantic index from Redis failed; retrying", error);
@@ -378,10 +388,22 @@ public final class RedisSemanticStream implements DisposableBean {
 	}
 
 	@Override
-	public void destroy() {
+	public synchronized void destroy() {
 		this.running = false;
 		StreamMessageListenerContainer<?, ?> follower = this.container;
+		this.container = null;
 		if (follower != null) {
+			// A poll task whose thread has not begun yet would overwrite the container's cancellation
+			// with "running" when it begins, and poll forever: wait until it has begun.
+			Subscription current = this.subscription;
+			if (current != null && !current.isActive()) {
+				try {
+					current.await(STOP_WAIT);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			follower.stop();
 		}
 		this.publisher.shutdown();

@@ -151,7 +151,29 @@ class RedisSemanticStreamTests {
 		mine.removeAll(before);
 		assertThat(mine).isNotEmpty();
 		stream.destroy();
-		await(() -> mine.stream().noneMatch(Thread::isAlive));
+		try {
+			await(() -> mine.stream().noneMatch(Thread::isAlive));
+		}
+		catch (AssertionError ex) {
+			StringBuilder stacks = new StringBuilder();
+			mine.forEach(t -> stacks.append(t).append('\n').append(java.util.Arrays.toString(t.getStackTrace())));
+			throw new AssertionError("follower still alive: " + stacks, ex);
+		}
+	}
+
+	/**
+	 * Spring Data Redis's poll task marks itself running when its thread starts: a container
+	 * stopped before that thread ran was left polling forever, here on a closed connection.
+	 */
+	@Test
+	void aStreamDestroyedRightAfterItStartedLeavesNoFollowerPolling() {
+		Set<Thread> before = followerThreads();
+		for (int i = 0; i < 20; i++) {
+			RedisSemanticStream stream = stream(index(1000), Long.MAX_VALUE);
+			stream.start();
+			stream.destroy();
+		}
+		await(() -> followerThreads().stream().noneMatch(t -> !before.contains(t)));
 	}
 
 	@Test
