@@ -62,7 +62,7 @@ final class KeyMemo {
 		this.keys = Caffeine.newBuilder()
 			.maximumWeight(maxBytes)
 			// The namespace is the operation's own string, shared by all its keys.
-			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight + stringBytes(key.key().hash())
+			.weigher((Arguments arguments, PlaceholderKey key) -> arguments.weight() + stringBytes(key.key().hash())
 					+ ((key.key().partition() != null) ? stringBytes(key.key().partition()) : 0)
 					+ ((key.placeholders() != Placeholders.NONE) ? 64 : 0))
 			// Maintenance on the calling thread: handing it to the common pool costs a thread
@@ -77,17 +77,15 @@ final class KeyMemo {
 	@Nullable Arguments argumentsOf(KeyRequest request) {
 		List<KeyArgument> arguments = request.arguments();
 		Object[] values = new Object[arguments.size()];
-		int weight = ENTRY_BYTES + array(values.length * 4);
 		for (int i = 0; i < values.length; i++) {
 			Object value = frozen(arguments.get(i).value());
 			if (value == UNREMEMBERED) {
 				return null;
 			}
 			values[i] = value;
-			weight += weightOf(value);
 		}
 		int flags = (request.normalize() ? 1 : 0) | (request.stripTokens() ? 2 : 0);
-		return new Arguments(request.namespace(), request.partition(), request.model(), flags, values, weight);
+		return new Arguments(request.namespace(), request.partition(), request.model(), flags, values);
 	}
 
 	@Nullable PlaceholderKey get(Arguments arguments) {
@@ -210,18 +208,14 @@ final class KeyMemo {
 
 		private final Object[] values;
 
-		private final int weight;
-
 		private final int hashCode;
 
-		Arguments(String namespace, @Nullable String partition, @Nullable String model, int flags, Object[] values,
-				int weight) {
+		Arguments(String namespace, @Nullable String partition, @Nullable String model, int flags, Object[] values) {
 			this.namespace = namespace;
 			this.partition = partition;
 			this.model = model;
 			this.flags = flags;
 			this.values = values;
-			this.weight = weight;
 			this.hashCode = ((31 * (31 * namespace.hashCode() + Objects.hashCode(partition)) + Arrays.hashCode(values))
 					* 31 + Objects.hashCode(model)) * 4 + flags;
 		}
@@ -237,6 +231,15 @@ final class KeyMemo {
 		@Override
 		public int hashCode() {
 			return this.hashCode;
+		}
+
+		/** The heap these arguments retain; weighed only when remembered, since a hit never needs it. */
+		int weight() {
+			int weight = ENTRY_BYTES + array(this.values.length * 4);
+			for (Object value : this.values) {
+				weight += weightOf(value);
+			}
+			return weight;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.llmcache.tier;
 
 import dev.llmcache.key.CacheKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Taken by a call when it begins, before its lookup, and carried to its store: a store is made
@@ -25,9 +26,11 @@ public final class StoreToken {
 
 	private volatile long sharedGeneration;
 
-	private volatile boolean sharedAnswered = true;
+	// Fields start at their zero values: a volatile initialised in the constructor costs a store
+	// fence on every call, hits included.
+	private volatile boolean sharedUnanswered;
 
-	private volatile String sharedStamp = "";
+	private volatile @Nullable String sharedStamp;
 
 	private volatile boolean refused;
 
@@ -60,12 +63,13 @@ public final class StoreToken {
 
 	/** Whether the shared tier answered the lookup (true without a shared tier). */
 	public boolean sharedAnswered() {
-		return this.sharedAnswered;
+		return !this.sharedUnanswered;
 	}
 
 	/** The key's stamp the shared tier reported at lookup: a store is made only where it is unchanged. */
 	public String sharedStamp() {
-		return this.sharedStamp;
+		String stamp = this.sharedStamp;
+		return (stamp != null) ? stamp : "";
 	}
 
 	/**
@@ -89,10 +93,10 @@ public final class StoreToken {
 		if (read.answered()) {
 			this.sharedStamp = read.stamp();
 			this.sharedGeneration = Math.max(read.generation(), 0);
-			this.sharedAnswered = true;
+			this.sharedUnanswered = false;
 		}
 		else {
-			this.sharedAnswered = false;
+			this.sharedUnanswered = true;
 		}
 	}
 

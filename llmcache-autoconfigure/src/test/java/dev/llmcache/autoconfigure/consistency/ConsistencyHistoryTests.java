@@ -2,7 +2,9 @@ package dev.llmcache.autoconfigure.consistency;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Collectors;
 
 import dev.llmcache.LlmCacheInvalidationException;
 import dev.llmcache.autoconfigure.AskService;
@@ -202,24 +205,34 @@ class ConsistencyHistoryTests {
 	}
 
 	static Check check(List<Op> ops) {
-		List<Op> invalidations = ops.stream().filter(op -> op.kind != Kind.CALL)
-			.sorted(Comparator.comparingLong(Op::end)).toList();
+		Map<Integer, KeyInvalidations> byKey = new HashMap<>();
+		ops.stream()
+			.filter(op -> op.kind != Kind.CALL)
+			.collect(Collectors.groupingBy(Op::key))
+			.forEach((key, list) -> byKey.put(key, new KeyInvalidations(list)));
 		Check check = new Check();
-		check.invalidations = invalidations.size();
+		check.invalidations = byKey.values().stream().mapToInt(k -> k.ops.size()).sum();
 		for (Op call : ops) {
 			if (call.kind != Kind.CALL) {
 				continue;
 			}
 			check.calls++;
-			for (Op invalidation : invalidations) {
-				if (invalidation.end >= call.start) {
-					break;
-				}
-				if (invalidation.key != call.key || call.version >= invalidation.version) {
-					check.checked += (invalidation.key == call.key) ? 1 : 0;
+			KeyInvalidations invalidations = byKey.get(call.key);
+			if (invalidations == null) {
+				continue;
+			}
+			// Every invalidation of the key that returned before the call began is a pair checked;
+			// the newest version among them says at once whether any of them is newer than the answer.
+			int before = invalidations.endedBefore(call.start);
+			check.checked += before;
+			if (before == 0 || invalidations.newestVersion[before - 1] <= call.version) {
+				continue;
+			}
+			for (int i = 0; i < before; i++) {
+				Op invalidation = invalidations.ops.get(i);
+				if (call.version >= invalidation.version) {
 					continue;
 				}
-				check.checked++;
 				if (invalidation.instance == call.instance) {
 					check.sameInstanceViolations++;
 					check.byKind.merge(invalidation.kind, 1L, Long::sum);
@@ -234,6 +247,44 @@ class ConsistencyHistoryTests {
 			}
 		}
 		return check;
+	}
+
+	/** The invalidations of one key in the order they returned, with the newest version up to each. */
+	private static final class KeyInvalidations {
+
+		final List<Op> ops;
+
+		final long[] ends;
+
+		final int[] newestVersion;
+
+		KeyInvalidations(List<Op> unordered) {
+			this.ops = unordered.stream().sorted(Comparator.comparingLong(Op::end)).toList();
+			this.ends = this.ops.stream().mapToLong(Op::end).toArray();
+			this.newestVersion = new int[this.ops.size()];
+			int newest = Integer.MIN_VALUE;
+			for (int i = 0; i < this.newestVersion.length; i++) {
+				newest = Math.max(newest, this.ops.get(i).version);
+				this.newestVersion[i] = newest;
+			}
+		}
+
+		/** How many returned before {@code time}. */
+		int endedBefore(long time) {
+			int low = 0;
+			int high = this.ends.length;
+			while (low < high) {
+				int middle = (low + high) >>> 1;
+				if (this.ends[middle] < time) {
+					low = middle + 1;
+				}
+				else {
+					high = middle;
+				}
+			}
+			return low;
+		}
+
 	}
 
 	private static String question(int k) {
