@@ -7,11 +7,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -29,21 +29,14 @@ class RedisTierKeyLayoutTests {
 
 	private static final CacheKey KEY = new CacheKey("layout", null, HASH);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RealParts parts = RealParts.shared();
+
+	private static final RedisServerProcess redis = parts.redis();
 
 	private LettuceConnectionFactory factory;
 
 	private RedisTier tier;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@AfterEach
 	void close() {
