@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.key.CacheKey;
 import dev.llmcache.redis.RedisTier;
+import dev.llmcache.test.Concurrently;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.test.TestEngines;
@@ -138,7 +139,7 @@ class CallFlowTests {
 	void concurrentIdenticalMissesInOneJvmMakeOneModelCall(Kind kind) throws Exception {
 		Instance instance = instance(false);
 		Model model = new Model(300);
-		List<Object> answers = concurrently(12, () -> kind.call(instance, call("coalesced"), model));
+		List<Object> answers = Concurrently.run(12, () -> kind.call(instance, call("coalesced"), model));
 		assertThat(model.calls).hasValue(1);
 		assertThat(answers).hasSize(12).containsOnly("answer 1");
 		assertThat(outcomes()).filteredOn(o -> o == Outcome.MISS).hasSize(1);
@@ -151,7 +152,7 @@ class CallFlowTests {
 		Instance first = instance(true);
 		Instance second = instance(true);
 		Model model = new Model(600);
-		List<Object> answers = concurrently(8,
+		List<Object> answers = Concurrently.run(8,
 				i -> kind.call((i % 2 == 0) ? first : second, call("across instances"), model));
 		assertThat(model.calls).as("one model call across both instances, through the Redis lease").hasValue(1);
 		assertThat(answers).hasSize(8).containsOnly("answer 1");
@@ -163,7 +164,7 @@ class CallFlowTests {
 		Instance instance = instance(false);
 		IllegalStateException failure = new IllegalStateException("model crashed");
 		Model failing = new Model(300, failure);
-		List<Object> outcomes = concurrently(8, () -> kind.call(instance, call("crash"), failing));
+		List<Object> outcomes = Concurrently.run(8, () -> kind.call(instance, call("crash"), failing));
 		assertThat(failing.calls).hasValue(1);
 		assertThat(outcomes).hasSize(8).allSatisfy(outcome -> assertThat(outcome).isSameAs(failure));
 		Model recovered = new Model(0);
@@ -312,47 +313,6 @@ class CallFlowTests {
 		String hash = String.format("%064x", new java.math.BigInteger(1, id.getBytes(StandardCharsets.UTF_8)));
 		return new CachedCall(new CacheKey("flow", null, hash.substring(hash.length() - 64)), STRING,
 				Duration.ofMinutes(5));
-	}
-
-	@FunctionalInterface
-	interface Task {
-
-		Object run(int index) throws Throwable;
-
-	}
-
-	@FunctionalInterface
-	interface PlainTask {
-
-		Object run() throws Throwable;
-
-	}
-
-	private List<Object> concurrently(int threads, PlainTask task) throws Exception {
-		return concurrently(threads, i -> task.run());
-	}
-
-	private List<Object> concurrently(int threads, Task task) throws Exception {
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<Object>> futures = new ArrayList<>();
-		for (int i = 0; i < threads; i++) {
-			int index = i;
-			futures.add(this.callers.submit(() -> {
-				start.await();
-				try {
-					return task.run(index);
-				}
-				catch (Throwable ex) {
-					return ex;
-				}
-			}));
-		}
-		start.countDown();
-		List<Object> results = new ArrayList<>();
-		for (Future<Object> future : futures) {
-			results.add(future.get(30, TimeUnit.SECONDS));
-		}
-		return results;
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.llmcache.codec.ValueType;
 import dev.llmcache.flight.DistributedFlight;
 import dev.llmcache.key.CacheKey;
+import dev.llmcache.test.Concurrently;
 import dev.llmcache.test.RedisServerProcess;
 import dev.llmcache.test.TestEngines;
 import dev.llmcache.redis.RedisTier;
@@ -52,7 +53,7 @@ class LlmCacheEngineTests {
 	void concurrentIdenticalMissesMakeOneCall() throws Throwable {
 		LlmCacheEngine engine = engine(false, FlightSettings.defaults());
 		AtomicInteger calls = new AtomicInteger();
-		List<Object> answers = runConcurrently(64, () -> engine.call(call("same"), () -> {
+		List<Object> answers = Concurrently.run(64, () -> engine.call(call("same"), () -> {
 			calls.incrementAndGet();
 			Thread.sleep(200);
 			return "the answer";
@@ -68,7 +69,7 @@ class LlmCacheEngineTests {
 		LlmCacheEngine engine = engine(false, FlightSettings.defaults());
 		AtomicInteger calls = new AtomicInteger();
 		IllegalStateException failure = new IllegalStateException("model crashed");
-		List<Object> outcomes = runConcurrently(16, () -> {
+		List<Object> outcomes = Concurrently.run(16, () -> {
 			try {
 				return engine.call(call("crash"), () -> {
 					calls.incrementAndGet();
@@ -139,7 +140,7 @@ class LlmCacheEngineTests {
 		LlmCacheEngine first = engine(true, FlightSettings.defaults());
 		LlmCacheEngine second = engine(true, FlightSettings.defaults());
 		AtomicInteger calls = new AtomicInteger();
-		List<Object> answers = runConcurrently(32, () -> {
+		List<Object> answers = Concurrently.run(32, () -> {
 			LlmCacheEngine engine = (Thread.currentThread().getId() % 2 == 0) ? first : second;
 			return engine.call(call("shared"), () -> {
 				calls.incrementAndGet();
@@ -201,41 +202,6 @@ class LlmCacheEngineTests {
 		String hash = String.format("%064x", new java.math.BigInteger(1, id.getBytes(StandardCharsets.UTF_8)));
 		return new CachedCall(new CacheKey("ns", null, hash.substring(hash.length() - 64)), STRING,
 				Duration.ofMinutes(5));
-	}
-
-	@FunctionalInterface
-	interface Task {
-
-		Object run() throws Throwable;
-
-	}
-
-	private static List<Object> runConcurrently(int threads, Task task) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
-		CountDownLatch start = new CountDownLatch(1);
-		try {
-			List<Future<Object>> futures = new ArrayList<>();
-			for (int i = 0; i < threads; i++) {
-				futures.add(executor.submit(() -> {
-					start.await();
-					try {
-						return task.run();
-					}
-					catch (Throwable ex) {
-						return ex;
-					}
-				}));
-			}
-			start.countDown();
-			List<Object> results = new ArrayList<>();
-			for (Future<Object> future : futures) {
-				results.add(future.get(30, TimeUnit.SECONDS));
-			}
-			return results;
-		}
-		finally {
-			executor.shutdownNow();
-		}
 	}
 
 }
