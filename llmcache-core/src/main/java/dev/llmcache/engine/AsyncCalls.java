@@ -8,6 +8,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
+import dev.llmcache.codec.CachedValue;
 import dev.llmcache.control.LlmCacheControl;
 import dev.llmcache.control.LlmCacheControlPropagation;
 import io.micrometer.context.ContextSnapshot;
@@ -78,6 +79,10 @@ public final class AsyncCalls {
 		LlmCacheControl control = LlmCacheControl.current();
 		LookupSpan span = this.engine.startLookup(call);
 		CallFlow flow = this.engine.flow();
+		CachedValue local = flow.answerLocally(call, control, span);
+		if (local != null) {
+			return CompletableFuture.completedFuture(local.value());
+		}
 		CompletableFuture<CallFlow.Found> found;
 		try {
 			found = CompletableFuture.supplyAsync(() -> flow.find(call, control), this.io);
@@ -130,6 +135,10 @@ public final class AsyncCalls {
 			}
 			LookupSpan span = this.engine.startLookup(call);
 			// The upstream is subscribed by the shared replay, not by this subscriber: hand it this context.
+			CachedValue local = flow.answerLocally(call, control, span);
+			if (local != null) {
+				return replay(local.value(), shape);
+			}
 			Supplier<Flux<? extends E>> withContext = () -> Flux.from(invoker.get()).contextWrite(context);
 			return Mono.fromCallable(() -> flow.find(call, control))
 				.subscribeOn(this.ioScheduler)

@@ -118,6 +118,22 @@ final class CallFlow {
 
 	}
 
+	/**
+	 * A hit in the tiers of this JVM, reported as such, or null. It runs on any thread (it does no
+	 * I/O and never blocks) and before {@link #find}, which a null answer leaves to decide: most calls
+	 * are such hits, and they need none of the bookkeeping of a miss (a token, a lookup record).
+	 */
+	@Nullable CachedValue answerLocally(CachedCall call, LlmCacheControl control, LookupSpan span) {
+		if (control.skipsReads()) {
+			return null;
+		}
+		CachedValue entry = this.engine.peekLocal(call);
+		if (entry != null) {
+			this.engine.answered(call, Outcome.L1_HIT, entry, span, null);
+		}
+		return entry;
+	}
+
 	/** Look a call up, on the calling thread; takes its token first. */
 	Found find(CachedCall call, LlmCacheControl control) {
 		// Before the token: a refresh's own eviction must not refuse its store.

@@ -103,6 +103,10 @@ public final class LlmCacheEngine {
 	public @Nullable Object call(CachedCall call, Invoker invoker) throws Throwable {
 		LookupSpan span = startLookup(call);
 		LlmCacheControl control = LlmCacheControl.current();
+		CachedValue local = this.flow.answerLocally(call, control, span);
+		if (local != null) {
+			return local.value();
+		}
 		CallFlow.Found found = this.flow.find(call, control);
 		CallFlow.Reply hit = this.flow.answerFromCache(call, found, span);
 		if (hit != null) {
@@ -216,6 +220,16 @@ public final class LlmCacheEngine {
 			logger.warn("llmcache: stored " + call.key().hash() + " in '" + call.namespace()
 					+ "' without a semantic index entry (exact matches hit it, paraphrases do not): " + ex,
 					logger.isDebugEnabled() ? ex : null);
+		}
+	}
+
+	/** The entry the tiers of this JVM hold for a call, or null; a failing tier is left to the full lookup. */
+	@Nullable CachedValue peekLocal(CachedCall call) {
+		try {
+			return this.cache.peekLocal(call.key());
+		}
+		catch (RuntimeException ex) {
+			return null;
 		}
 	}
 

@@ -105,6 +105,11 @@ public final class LocalTier implements Tier {
 	}
 
 	@Override
+	public @Nullable CachedValue peek(CacheKey key) {
+		return get(key);
+	}
+
+	@Override
 	public boolean store(CacheKey key, CachedValue entry, byte[] bytes, long ttlMillis, StoreToken token) {
 		long now = this.clock.millis();
 		if (entry.isExpired(now)) {

@@ -49,6 +49,16 @@ public interface Tier {
 	Read lookup(CacheKey key);
 
 	/**
+	 * The decoded, unexpired entry this tier holds for the key, found without any I/O or blocking,
+	 * or null. Only a tier that holds decoded entries in this JVM answers; the default answers
+	 * nothing, and the call then goes through {@link #lookup}. It is what lets a hit skip the
+	 * bookkeeping only a miss needs (its {@link StoreToken}).
+	 */
+	default @Nullable CachedValue peek(CacheKey key) {
+		return null;
+	}
+
+	/**
 	 * Store an entry for the call that holds {@code token}, unless the token was revoked.
 	 * @param entry the decoded entry, tagged with the generation it is written under
 	 * @param bytes its encoded form ({@code entry.storedBytes()} long)

@@ -110,6 +110,29 @@ public final class TieredCache {
 	}
 
 	/**
+	 * The entry the tiers of this JVM hold for the key, when they may answer; null otherwise. It
+	 * takes no {@link StoreToken}: a hit stores nothing, so it needs no place among invalidations.
+	 * A null answer decides nothing; the call then takes its token and looks up every tier with
+	 * {@link #get(CacheKey, ValueType, boolean, StoreToken)}.
+	 */
+	public @Nullable CachedValue peekLocal(CacheKey key) {
+		if (!this.localReadable) {
+			return null;
+		}
+		for (int i = 0; i < this.tiers.size(); i++) {
+			Tier tier = this.tiers.get(i);
+			if (tier.isShared()) {
+				return null;
+			}
+			CachedValue value = tier.peek(key);
+			if (value != null) {
+				return value;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * Look the key up in every tier in order, for a call beginning now.
 	 * @param readLocal whether tiers that are not shared may answer (false for calls that must see
 	 * the shared state)

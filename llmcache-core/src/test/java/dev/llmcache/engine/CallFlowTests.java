@@ -125,6 +125,30 @@ class CallFlowTests {
 	}
 
 	@ParameterizedTest
+	@EnumSource(value = Kind.class, names = { "FUTURE", "MONO", "FLUX" })
+	void anL1HitIsAnsweredWhileTheIoExecutorRefusesEveryTask(Kind kind) throws Throwable {
+		AtomicInteger refused = new AtomicInteger();
+		java.util.concurrent.atomic.AtomicBoolean saturated = new java.util.concurrent.atomic.AtomicBoolean();
+		java.util.concurrent.Executor io = task -> {
+			if (saturated.get()) {
+				refused.incrementAndGet();
+				throw new java.util.concurrent.RejectedExecutionException("saturated");
+			}
+			this.io.execute(task);
+		};
+		LlmCacheEngine engine = TestEngines.engine(null,
+				new FlightSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(10)), this.events::add);
+		Instance instance = new Instance(engine, new AsyncCalls(engine, io, 0, Duration.ZERO));
+		Model model = new Model(0);
+		assertThat(kind.call(instance, call("saturated"), model)).isEqualTo("answer 1");
+		saturated.set(true);
+		assertThat(kind.call(instance, call("saturated"), model)).isEqualTo("answer 1");
+		assertThat(model.calls).hasValue(1);
+		assertThat(refused).hasValue(0);
+		assertThat(outcomes()).containsExactly(Outcome.MISS, Outcome.L1_HIT);
+	}
+
+	@ParameterizedTest
 	@EnumSource(Kind.class)
 	void anotherInstanceIsAnsweredFromL2(Kind kind) throws Throwable {
 		Model model = new Model(0);
