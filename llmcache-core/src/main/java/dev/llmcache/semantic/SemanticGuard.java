@@ -203,7 +203,7 @@ public final class SemanticGuard {
 		if ((unmentioned & 2) != 0 || !sameNumbers(ta, usedA, tb, usedB)) {
 			return "number";
 		}
-		if (negated(a, b) != negated(b, a)) {
+		if (negated(a, b) != negated(b, a) || (a.negated && b.negated && negatesOther(a, b))) {
 			return "negation";
 		}
 		if (opposed(a, b)) {
@@ -235,6 +235,79 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Content words a negation reaches: the next two, within its clause; past an inverted subject
+	 * ("isn't my CSS file loading") the next four.
+	 */
+	private static final int NEGATION_REACH = 2;
+
+	private static final int INVERTED_NEGATION_REACH = 4;
+
+	/** Words that start a subject put after a negated auxiliary ("doesn't my phone", "isn't it"). */
+	private static final Set<String> SUBJECT_STARTS = Set.of("the", "a", "an", "my", "your", "our", "their", "his",
+			"her", "its", "this", "that", "these", "those", "i", "you", "we", "they", "he", "she", "it");
+
+	/** Words that end the clause a negation is in ("connect but there is no sound"). */
+	private static final Set<String> CLAUSE_BREAKS = Set.of("but", "and", "or", "because", "although", "though",
+			"while", "if", "when", "so");
+
+	/**
+	 * Both requests negate, but different things: the words one negates are none of the words the
+	 * other negates, and the other has one of them without a negation ("there is no sound" / "do
+	 * not connect" beside "connect"). Negation reaches a little past its word, as English puts the
+	 * subject between ("doesn't my phone charge" / "my phone is not charging").
+	 */
+	private static boolean negatesOther(Text a, Text b) {
+		boolean[] reachA = negationReach(a);
+		boolean[] reachB = negationReach(b);
+		for (int i = 0; i < a.tokens.length; i++) {
+			if (!reachA[i]) {
+				continue;
+			}
+			for (int j = 0; j < b.tokens.length; j++) {
+				if (reachB[j] && same(a.tokens[i], b.tokens[j])) {
+					return false; // one thing negated on both sides
+				}
+			}
+		}
+		return negatedElsewhere(a, reachA, b, reachB) || negatedElsewhere(b, reachB, a, reachA);
+	}
+
+	/** Whether a word {@code x} negates stands in {@code y} outside any negation. */
+	private static boolean negatedElsewhere(Text x, boolean[] reachX, Text y, boolean[] reachY) {
+		for (int i = 0; i < x.tokens.length; i++) {
+			if (!reachX[i]) {
+				continue;
+			}
+			for (int j = 0; j < y.tokens.length; j++) {
+				if (!reachY[j] && (y.tokens[j].flags & Tok.CONTENT) != 0 && same(x.tokens[i], y.tokens[j])) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean[] negationReach(Text text) {
+		Tok[] toks = text.tokens;
+		boolean[] reach = new boolean[toks.length];
+		for (int i = 0; i < toks.length; i++) {
+			if ((toks[i].flags & Tok.NEGATION) == 0 || (toks[i].flags & Tok.WITHOUT) != 0) {
+				continue;
+			}
+			int words = 0;
+			int limit = (i + 1 < toks.length && SUBJECT_STARTS.contains(toks[i + 1].lower)) ? INVERTED_NEGATION_REACH
+					: NEGATION_REACH;
+			for (int k = i + 1; k < toks.length && words < limit && !CLAUSE_BREAKS.contains(toks[k].lower); k++) {
+				if ((toks[k].flags & Tok.CONTENT) != 0) {
+					reach[k] = true;
+					words++;
+				}
+			}
+		}
+		return reach;
 	}
 
 	/**
@@ -570,20 +643,41 @@ public final class SemanticGuard {
 		for (int i = 0; i + 1 < a.tokens.length; i++) {
 			Tok verb = a.tokens[i];
 			String particle = a.tokens[i + 1].lower;
-			if ((verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB) || !PARTICLES.contains(particle)) {
+			if (!phrasalVerb(a.tokens, i) || !PARTICLES.contains(particle)) {
 				continue;
 			}
 			for (int j = 0; j + 1 < b.tokens.length; j++) {
 				Tok other = b.tokens[j];
 				String otherParticle = b.tokens[j + 1].lower;
 				if (PARTICLES.contains(otherParticle) && !otherParticle.equals(particle) && same(verb, other)
-						&& !a.words.contains(otherParticle) && !b.words.contains(particle)) {
+						&& phrasalVerb(b.tokens, j) && !hasPhrase(a, verb, otherParticle)
+						&& !hasPhrase(b, verb, particle)) {
 					Lexicon.Entry x = this.lexicon.lookup(verb.lower + " " + particle);
 					Lexicon.Entry y = this.lexicon.lookup(other.lower + " " + otherParticle);
 					if (!phrasalSynonyms(x, y, verb.entry, a.tokens[i + 1].entry, b.tokens[j + 1].entry)) {
 						return true;
 					}
 				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the word at {@code i} can start a phrasal verb: a content word the lexicon knows as a
+	 * verb, not after a determiner ("my PIN for the app" is a noun and a preposition).
+	 */
+	private static boolean phrasalVerb(Tok[] tokens, int i) {
+		Tok verb = tokens[i];
+		return (verb.flags & Tok.CONTENT) != 0 && verb.entry.is(Lexicon.Entry.VERB)
+				&& (i == 0 || !DETERMINERS.contains(tokens[i - 1].lower));
+	}
+
+	/** Whether the text has the verb (any inflection) followed by this particle ("zoom in" in "zoom in on Acrobat"). */
+	private static boolean hasPhrase(Text text, Tok verb, String particle) {
+		for (int k = 0; k + 1 < text.tokens.length; k++) {
+			if (text.tokens[k + 1].lower.equals(particle) && same(verb, text.tokens[k])) {
+				return true;
 			}
 		}
 		return false;
@@ -674,16 +768,16 @@ public final class SemanticGuard {
 			if ((ta[i].flags & Tok.CONTENT) == 0) {
 				continue;
 			}
-			int bi = first(tb, ta[i].lower);
+			int bi = firstSame(tb, ta[i]);
 			if (bi < 0) {
 				continue;
 			}
 			for (int j = i + 1; j < ta.length; j++) {
-				if ((ta[j].flags & Tok.CONTENT) == 0 || ta[j].lower.equals(ta[i].lower)) {
+				if ((ta[j].flags & Tok.CONTENT) == 0 || same(ta[j], ta[i])) {
 					continue;
 				}
-				int bj = first(tb, ta[j].lower);
-				if (bj < 0 || bj >= bi || first(ta, ta[j].lower) != j) {
+				int bj = firstSame(tb, ta[j]);
+				if (bj < 0 || bj >= bi || firstSame(ta, ta[j]) != j) {
 					continue;
 				}
 				if (sharedRelation(ta, i, j, tb, bj, bi)) {
@@ -692,6 +786,26 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/** The first token that is the word in any inflection ("cups" / "cup"). */
+	private static int firstSame(Tok[] tokens, Tok word) {
+		for (int i = 0; i < tokens.length; i++) {
+			if (same(tokens[i], word)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** A word that can relate two things: a function word, or a content word that is neither a name nor a noun (nor a noun and a verb: "water"). */
+	private static boolean relation(Tok t) {
+		if ((t.flags & Tok.FUNCTION) != 0) {
+			return true;
+		}
+		Lexicon.Entry e = t.entry;
+		return (t.flags & (Tok.NAME | Tok.IDENT)) == 0 && (!e.is(Lexicon.Entry.NOUN) || e.is(Lexicon.Entry.ADJECTIVE)
+				|| e.is(Lexicon.Entry.ADVERB));
 	}
 
 	private static int first(Tok[] tokens, String lower) {
@@ -713,7 +827,10 @@ public final class SemanticGuard {
 				if (SYMMETRIC.contains(b[j].lower)) {
 					return false;
 				}
-				if (a[i].lower.equals(b[j].lower) && a[i].value == null && !DETERMINERS.contains(a[i].lower)) {
+				// a name or a noun between is a thing of its own, not the relation ("version of Python I
+				// installed", "the freezing point of water" / "does water freeze")
+				if (a[i].lower.equals(b[j].lower) && a[i].value == null && !DETERMINERS.contains(a[i].lower)
+						&& relation(a[i])) {
 					shared = true;
 				}
 			}
@@ -1097,7 +1214,9 @@ public final class SemanticGuard {
 		List<Tok> prefixed = List.of();
 		for (int i = 0; i < tokens.size(); i++) {
 			Tok t = tokens.get(i);
-			Tok negated = prefixes ? negatingPrefix(t) : null;
+			// "non-wireless", "not unlike": a negated prefixed word is read whole, or the two negations cancel
+			boolean afterNegation = i > 0 && negation(tokens.get(i - 1).lower);
+			Tok negated = (prefixes && !afterNegation) ? negatingPrefix(t) : null;
 			if (negated != null) {
 				if (prefixed.isEmpty()) {
 					prefixed = new ArrayList<>(2);
@@ -1123,8 +1242,7 @@ public final class SemanticGuard {
 			words.add(t.lower);
 			boolean freeOf = t.lower.equals("free") && i + 1 < toks.length
 					&& (toks[i + 1].lower.equals("of") || toks[i + 1].lower.equals("from"));
-			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
-					|| "non".equals(t.lower) || freeOf) {
+			if (negation(t.lower) || freeOf) {
 				if (!freeOf) {
 					t.flags |= Tok.NEGATION; // "free" stays a word to align ("free" / "free of charge")
 				}
@@ -1182,6 +1300,11 @@ public final class SemanticGuard {
 		Text whole = prefixed.isEmpty() ? null : analyse(text, false);
 		return new Text(toks, negated, caseless, words, grams, poles, directed(toks), focus(toks), output(toks),
 				prefixed, whole, without);
+	}
+
+	private boolean negation(String lower) {
+		return lower.equals("not") || lower.endsWith("n't") || this.rules.negations().contains(lower)
+				|| "non".equals(lower);
 	}
 
 	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */

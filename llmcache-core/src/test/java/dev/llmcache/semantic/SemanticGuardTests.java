@@ -482,6 +482,69 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement("Why is Python slow?", "Why is Java slow?")).isEqualTo("entity");
 	}
 
+	@Test
+	void aParticleElsewhereInTheSentenceDoesNotHideAnotherParticleOnTheVerb() {
+		// "in Acrobat" has the particle of "zoom in" too, but not on the verb
+		assertThat(this.guard.disagreement("How do I zoom out on a PDF in Acrobat?", "How do I zoom in on a PDF in Acrobat?"))
+			.isEqualTo("polarity");
+	}
+
+	@Test
+	void aVerbAfterADeterminerIsANounNotAPhrasalVerb() {
+		// "my PIN for the app": not the verb "pin for"
+		assertThat(this.guard.disagreement("I forgot my PIN in the banking app", "I forgot my PIN for the banking app"))
+			.isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Which of your printers are non-wireless?  | Which of your printers are wireless?
+			Is this coat not waterproof?              | Is this coat waterproof?
+			""")
+	void aNegationBeforeAPrefixedOrSuffixedWordIsStillANegation(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("negation");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("negation");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			My headphones do not connect                              | My headphones connect but there is no sound
+			Why does my app not sync when there is a connection?      | Why does my app sync when there is no connection?
+			""")
+	void twoRequestsNegatingDifferentThingsDisagree(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("negation");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("negation");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Why is my CSS file not loading?           | Why isn't my CSS file loading?
+			Why is my phone not charging?             | Why doesn't my phone charge?
+			Why can I not sleep after coffee?         | Why can't I sleep after coffee?
+			""")
+	void aNegationReachesPastTheSubjectItIsInvertedWith(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How many liters are in a cup?             | How many cups are in a liter?
+			Are oranges bigger than grapefruits?      | Is a grapefruit bigger than an orange?
+			""")
+	void swappedRolesAreFoundInAnyInflection(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I see my installed Python version?           | How can I check which version of Python I have installed?
+			At what Fahrenheit temperature does water freeze?   | What is the freezing point of water in Fahrenheit?
+			""")
+	void aNameOrNounBetweenReorderedWordsIsNotARelationTheySwapAround(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "2024, true", "v1.2, true", "config/app.yml, true", "E_CONN, true", "getUserName, true",
 			"AWS, true", "S3, true", "Python, false", "python, false", "well-known, false", "don't, false" })
