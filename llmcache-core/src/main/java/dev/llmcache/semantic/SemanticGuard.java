@@ -209,7 +209,7 @@ public final class SemanticGuard {
 		if (opposed(a, b)) {
 			return "polarity";
 		}
-		if (directed(a, b) || swapped(a, b)) {
+		if (directed(a, b) || swapped(a, b) || pronounRoles(a, b) || pronounRoles(b, a)) {
 			return "direction";
 		}
 		if ((unmentioned & 1) != 0) {
@@ -343,7 +343,41 @@ public final class SemanticGuard {
 	private int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
 		int[] mentionA = mentions(a, b, usedA, usedB);
 		int[] mentionB = mentions(b, a, usedB, usedA);
-		return unmentioned(a, mentionA, usedA) | unmentioned(b, mentionB, usedB);
+		int resultA = unmentioned(a, mentionA, usedA);
+		int resultB = unmentioned(b, mentionB, usedB);
+		// "Google Chrome" / "Chrome": a name put before a name both have, where the other request has no name of its own
+		if (resultA == 1 && resultB == 0 && onlyQualifiers(a, mentionA, usedA)) {
+			resultA = 0;
+		}
+		else if (resultB == 1 && resultA == 0 && onlyQualifiers(b, mentionB, usedB)) {
+			resultB = 0;
+		}
+		return resultA | resultB;
+	}
+
+	/**
+	 * Whether every unmentioned name of {@code x} qualifies the name after it, which the other request
+	 * mentions ("Microsoft" in "Microsoft Teams" beside "Teams"). Not an adjective ("New York" is not
+	 * "York", "South Korea" not "Korea").
+	 */
+	private static boolean onlyQualifiers(Text x, int[] mentions, boolean[] used) {
+		for (int i = 0; i < x.tokens.length; i++) {
+			Tok t = x.tokens[i];
+			if ((t.flags & Tok.NAME) == 0 || mentions[i] != 0 || used[i]) {
+				continue;
+			}
+			int next = i + 1;
+			while (next < x.tokens.length && (x.tokens[next].flags & Tok.NAME) != 0 && mentions[next] == 0
+					&& !used[next]) {
+				next++; // "Google Play Store" / "Store" is left to the other checks: only a chain ending in a mentioned name
+			}
+			if (t.entry.is(Lexicon.Entry.ADJECTIVE) || next >= x.tokens.length
+					|| (x.tokens[next].flags & (Tok.NAME | Tok.IDENT)) == 0
+					|| (mentions[next] == 0 && !used[next])) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
@@ -378,6 +412,15 @@ public final class SemanticGuard {
 				return 1;
 			}
 		}
+		String base = dottedBase(t);
+		for (int j = 0; j < y.tokens.length; j++) {
+			Tok other = y.tokens[j];
+			if (other.squashed.equals(base) || t.squashed.equals(dottedBase(other))) {
+				usedX[i] = true;
+				usedY[j] = true;
+				return 2;
+			}
+		}
 		// Written joined or split: "Node.js" / "NodeJS", "Mac OS" / "macOS".
 		for (int from = Math.max(0, i - 2); from <= i; from++) {
 			StringBuilder joined = new StringBuilder();
@@ -397,6 +440,20 @@ public final class SemanticGuard {
 			return 2;
 		}
 		return 0;
+	}
+
+	/**
+	 * A name with a short dotted suffix without it ("Node.js": node, "Socket.IO": socket): the suffix
+	 * says what kind of thing the name is, the name alone says which. Null for any other token.
+	 */
+	private static @Nullable String dottedBase(Tok t) {
+		int dot = t.lower.lastIndexOf('.');
+		if (dot < 3 || t.lower.length() - dot - 1 > 3 || t.lower.length() - dot - 1 < 1
+				|| !isLetters(t.lower.substring(dot + 1)) || t.lower.indexOf('.') != dot) {
+			return null;
+		}
+		String base = t.lower.substring(0, dot);
+		return isLetters(base) ? base : null;
 	}
 
 	private static void markGram(Text y, String gram, boolean[] usedY) {
@@ -514,13 +571,16 @@ public final class SemanticGuard {
 						continue;
 					}
 				}
-				else if (!initials.isEmpty() && letters.startsWith(initials, k) && w.lower.length() > 1) {
+				else if (words == 0 && (w.flags & Tok.CONTENT) == 0) {
+					break; // "MS" is not "my screen": an expansion starts with a content word
+				}
+				else if (!initials.isEmpty() && letters.startsWith(initials, k) && initial(w)) {
 					k = (subWords && initials.length() == 1) ? subWords(w.lower, letters, k + 1) : k + initials.length();
 					words++;
 					j++;
 					continue;
 				}
-				else if (!initials.isEmpty() && initials.charAt(0) == c && w.lower.length() > 1) {
+				else if (!initials.isEmpty() && initials.charAt(0) == c && initial(w)) {
 					k = subWords ? subWords(w.lower, letters, k + 1) : k + 1;
 					words++;
 					j++;
@@ -540,6 +600,11 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/** A word that gives its initial: a word of two letters or more, or a capital alone ("John F. Kennedy"). */
+	private static boolean initial(Tok w) {
+		return w.lower.length() > 1 || Character.isUpperCase(w.original.charAt(0));
 	}
 
 	/**
@@ -798,6 +863,47 @@ public final class SemanticGuard {
 		return -1;
 	}
 
+	/** A personal pronoun as object, and the same person as subject. */
+	private static final Map<String, String> SUBJECT_OF = Map.of("me", "i", "us", "we", "him", "he", "them", "they");
+
+	/** Words that may stand between a subject and its verb ("I can give", "I don't give"). */
+	private static final Set<String> AUXILIARIES = Set.of("can", "could", "will", "would", "should", "shall", "may",
+			"might", "must", "do", "does", "did", "not", "to");
+
+	/**
+	 * The same verb with a person as its object in {@code x} ("my dog give me a cold") and as its
+	 * subject in {@code y} ("I give my dog a cold"): who does what to whom is swapped.
+	 */
+	private static boolean pronounRoles(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			Tok verb = x.tokens[i];
+			String subject = SUBJECT_OF.get(x.tokens[i + 1].lower);
+			if (subject == null || (verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB)) {
+				continue;
+			}
+			int j = firstSame(y.tokens, verb);
+			if (j < 0 || hasPhrase(y, verb, x.tokens[i + 1].lower) || subjectBefore(x.tokens, i, subject)) {
+				continue;
+			}
+			if (subjectBefore(y.tokens, j, subject)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean subjectBefore(Tok[] tokens, int verb, String subject) {
+		for (int k = verb - 1; k >= 0; k--) {
+			if (tokens[k].lower.equals(subject)) {
+				return true;
+			}
+			if (!AUXILIARIES.contains(tokens[k].lower)) {
+				return false;
+			}
+		}
+		return false;
+	}
+
 	/** A word that can relate two things: a function word, or a content word that is neither a name nor a noun (nor a noun and a verb: "water"). */
 	private static boolean relation(Tok t) {
 		if ((t.flags & Tok.FUNCTION) != 0) {
@@ -976,7 +1082,10 @@ public final class SemanticGuard {
 		if (onlyA.isEmpty() || onlyB.isEmpty()) {
 			return null; // words added on one side: detail, not another request
 		}
-		if (units(onlyA) == 1 && units(onlyB) == 1) {
+		// As many words on each side in one phrase ("report a lost" / "activate a new"): word for word
+		// replaced, not the sentence said another way ("summarize" / "give me a summary")
+		boolean loose = onlyA.size() == onlyB.size();
+		if (units(a, onlyA, loose) == 1 && units(b, onlyB, loose) == 1) {
 			if (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) {
 				return "form";
 			}
@@ -1037,17 +1146,30 @@ public final class SemanticGuard {
 		return false;
 	}
 
-	/** Adjacent words count as one ("New York", "email address"). */
-	private static int units(List<Tok> words) {
+	/**
+	 * Adjacent words count as one ("New York", "email address"); with {@code loose}, also with
+	 * function words only between them ("report a lost", "check-in time").
+	 */
+	private static int units(Text text, List<Tok> words, boolean loose) {
 		int units = 0;
 		Tok previous = null;
 		for (Tok t : words) {
-			if (previous == null || previous.index + 1 != t.index) {
+			if (previous == null || (loose ? !onlyFunctionWordsBetween(text, previous.index, t.index)
+					: previous.index + 1 != t.index)) {
 				units++;
 			}
 			previous = t;
 		}
 		return units;
+	}
+
+	private static boolean onlyFunctionWordsBetween(Text text, int from, int to) {
+		for (int k = from + 1; k < to; k++) {
+			if ((text.tokens[k].flags & Tok.FUNCTION) == 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -1090,7 +1212,7 @@ public final class SemanticGuard {
 		if (y.phrasal != null && (y.phrasal.synonym(x.entry) || y.phrasal.broaderOrNarrower(x.entry))) {
 			return true;
 		}
-		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x)) {
+		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x) || initialOf(x, y) || initialOf(y, x)) {
 			return true;
 		}
 		Integer gx = this.rules.synonyms().get(x.lower);
@@ -1113,6 +1235,12 @@ public final class SemanticGuard {
 	private static boolean unit(Tok abbreviation, Tok word) {
 		return (abbreviation.flags & Tok.UNIT) != 0 && word.lower.length() > abbreviation.lower.length() + 1
 				&& subsequence(abbreviation.lower, word.lower);
+	}
+
+	/** "e-bike" / "electric bike", "e-mail" / "electronic mail": a letter before a hyphen and a word it is the initial of. */
+	private static boolean initialOf(Tok letter, Tok word) {
+		return (letter.flags & Tok.INITIAL_LETTER) != 0 && word.lower.length() >= 4
+				&& word.lower.charAt(0) == letter.lower.charAt(0);
 	}
 
 	/** "dicts" / "dictionaries", "repo" / "repository": a clipped word the lexicon does not know. */
@@ -1364,9 +1492,13 @@ public final class SemanticGuard {
 				into.add(without);
 				parts = Arrays.copyOf(parts, parts.length - 1);
 			}
-			for (String part : parts) {
-				if (!part.isEmpty()) {
-					into.add(new Tok(part, this.lexicon));
+			for (int k = 0; k < parts.length; k++) {
+				if (!parts[k].isEmpty()) {
+					Tok part = new Tok(parts[k], this.lexicon);
+					if (k == 0 && parts.length > 1 && parts[k].length() == 1 && Character.isLetter(parts[k].charAt(0))) {
+						part.flags |= Tok.INITIAL_LETTER;
+					}
+					into.add(part);
 				}
 			}
 			return;
@@ -1702,6 +1834,9 @@ public final class SemanticGuard {
 
 		/** A short word after a number: its unit ("5 km", "7pm"). */
 		static final int UNIT = 128;
+
+		/** A letter alone before a hyphen ("e-bike"): a word's initial. */
+		static final int INITIAL_LETTER = 256;
 
 		final String original;
 

@@ -545,6 +545,79 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement(request, cached)).isNull();
 	}
 
+	@Test
+	void anAcronymsExpansionStartsWithAContentWord() {
+		// "MS" is not "my screen" but "Microsoft"
+		assertThat(this.guard.disagreement("How do I share my screen on Microsoft Teams?",
+				"How do I share my screen on MS Teams?"))
+			.isNull();
+	}
+
+	@Test
+	void aCapitalAloneGivesItsInitialToAnAcronym() {
+		assertThat(this.guard.disagreement("How do I get from John F. Kennedy airport to Manhattan?",
+				"How do I get from JFK to Manhattan?"))
+			.isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I connect to MongoDB from Node.js?   | How do I connect to Mongo from Node?
+			How do I use hooks in React.js?             | How do I use hooks in React?
+			""")
+	void aNameWithAShortDottedSuffixIsTheNameAlone(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I clear the cache in Google Chrome?  | How do I clear the cache in Chrome?
+			How do I pair AirPods with a Windows PC?    | How do I pair AirPods with a PC?
+			""")
+	void aNameBeforeANameBothRequestsHaveQualifiesIt(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Flights to New York                         | Flights to York
+			How do I clear the cache in Google Chrome?  | How do I clear the cache in Mozilla Chrome?
+			""")
+	void anAdjectiveOrAQualifierBesideAnotherNameIsNoQualifier(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("entity");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I report a lost credit card?         | How do I activate a new credit card?
+			What is the dress code at the Ritz?         | What is the check-in time at the Ritz?
+			""")
+	void asManyWordsReplacedOnEachSideInOnePhraseAreASubstitution(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+	}
+
+	@Test
+	void aLetterBeforeAHyphenIsTheInitialOfAWord() {
+		assertThat(this.guard.disagreement("Can I bring my electric bike on the train?",
+				"Can I bring my e-bike on the train?"))
+			.isNull();
+		assertThat(this.guard.disagreement("Can I bring my folding bike on the train?",
+				"Can I bring my e-bike on the train?"))
+			.isEqualTo("substitution");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Can I give my dog a cold?                   | Can my dog give me a cold?
+			Can I send you the invoice?                 | Can you send me the invoice?
+			""")
+	void aPersonAsObjectOnOneSideAndSubjectOnTheOtherIsASwappedRole(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "2024, true", "v1.2, true", "config/app.yml, true", "E_CONN, true", "getUserName, true",
 			"AWS, true", "S3, true", "Python, false", "python, false", "well-known, false", "don't, false" })
