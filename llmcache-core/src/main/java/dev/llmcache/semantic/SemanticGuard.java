@@ -209,7 +209,8 @@ public final class SemanticGuard {
 		if (opposed(a, b)) {
 			return "polarity";
 		}
-		if (directed(a, b) || swapped(a, b) || pronounRoles(a, b) || pronounRoles(b, a)) {
+		if (directed(a, b) || swapped(a, b) || pronounRoles(a, b) || pronounRoles(b, a)
+				|| askedRoles(a, b) || askedRoles(b, a)) {
 			return "direction";
 		}
 		if ((unmentioned & 1) != 0) {
@@ -571,8 +572,8 @@ public final class SemanticGuard {
 						continue;
 					}
 				}
-				else if (words == 0 && (w.flags & Tok.CONTENT) == 0) {
-					break; // "MS" is not "my screen": an expansion starts with a content word
+				else if (words == 0 && (w.flags & Tok.CONTENT) == 0 && letters.length() < 3) {
+					break; // "MS" is not "my screen": a short expansion starts with a content word ("ASAP" may not)
 				}
 				else if (!initials.isEmpty() && letters.startsWith(initials, k) && initial(w)) {
 					k = (subWords && initials.length() == 1) ? subWords(w.lower, letters, k + 1) : k + initials.length();
@@ -681,7 +682,34 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b);
+		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b) || lessOf(a, b) || lessOf(b, a);
+	}
+
+	/**
+	 * "less healthy" beside "healthier" or "more healthy": the comparative's opposite, whatever the
+	 * adjective. An adjective after "less" that the other request raises instead.
+	 */
+	private static boolean lessOf(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			if (!x.tokens[i].lower.equals("less")) {
+				continue;
+			}
+			Tok adjective = x.tokens[i + 1];
+			if ((adjective.flags & Tok.CONTENT) == 0 || !adjective.entry.is(Lexicon.Entry.ADJECTIVE)) {
+				continue;
+			}
+			for (int j = 0; j < y.tokens.length; j++) {
+				Tok other = y.tokens[j];
+				if (!same(adjective, other) || (j > 0 && y.tokens[j - 1].lower.equals("less"))) {
+					continue;
+				}
+				boolean comparative = !other.lower.equals(adjective.lower) && other.lower.endsWith("er");
+				if (comparative || (j > 0 && y.tokens[j - 1].lower.equals("more"))) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Whether two phrasal verbs share a meaning that is not one of the verb or particles alone. */
@@ -899,6 +927,41 @@ public final class SemanticGuard {
 			}
 			if (!AUXILIARIES.contains(tokens[k].lower)) {
 				return false;
+			}
+		}
+		return false;
+	}
+
+	private static final Set<String> ASKING = Set.of("who", "what", "which");
+
+	private static final Set<String> DO_FORMS = Set.of("do", "does", "did");
+
+	/**
+	 * "Who beat Federer?" asks for the subject of "beat", "Who did Federer beat?" for its object:
+	 * the question word before the verb in {@code x}, and before "did" with a subject between it and
+	 * the same verb in {@code y}.
+	 */
+	private static boolean askedRoles(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			Tok verb = x.tokens[i + 1];
+			if (!ASKING.contains(x.tokens[i].lower) || (verb.flags & Tok.CONTENT) == 0
+					|| !verb.entry.is(Lexicon.Entry.VERB)) {
+				continue;
+			}
+			for (int j = 0; j + 2 < y.tokens.length; j++) {
+				if (!y.tokens[j].lower.equals(x.tokens[i].lower) || !DO_FORMS.contains(y.tokens[j + 1].lower)) {
+					continue;
+				}
+				boolean subject = false;
+				for (int k = j + 2; k < y.tokens.length; k++) {
+					if (same(y.tokens[k], verb)) {
+						if (subject) {
+							return true;
+						}
+						break;
+					}
+					subject |= (y.tokens[k].flags & Tok.CONTENT) != 0;
+				}
 			}
 		}
 		return false;

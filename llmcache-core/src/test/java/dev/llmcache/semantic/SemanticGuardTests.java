@@ -618,6 +618,30 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Which is less healthy: brown rice or quinoa?  | Which is healthier: brown rice or quinoa?
+			Is honey less sweet than sugar?               | Is honey more sweet than sugar?
+			""")
+	void lessWithAnAdjectiveIsOppositeToItsComparative(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("polarity");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("polarity");
+	}
+
+	@Test
+	void aQuestionForTheObjectIsNotAQuestionForTheSubject() {
+		assertThat(this.guard.disagreement("Who did Federer beat in the 2008 final?", "Who beat Federer in the 2008 final?"))
+			.isEqualTo("direction");
+		assertThat(this.guard.disagreement("What do migraines cause?", "What causes migraines?")).isEqualTo("direction");
+		assertThat(this.guard.disagreement("Who did invent the telephone?", "Who invented the telephone?")).isNull();
+	}
+
+	@Test
+	void aLongAcronymMayExpandFromAFunctionWord() {
+		assertThat(this.guard.disagreement("Is as soon as possible shipping available?", "Is ASAP shipping available?"))
+			.isNull();
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "2024, true", "v1.2, true", "config/app.yml, true", "E_CONN, true", "getUserName, true",
 			"AWS, true", "S3, true", "Python, false", "python, false", "well-known, false", "don't, false" })
