@@ -413,10 +413,9 @@ public final class SemanticGuard {
 				return 1;
 			}
 		}
-		String base = dottedBase(t);
 		for (int j = 0; j < y.tokens.length; j++) {
 			Tok other = y.tokens[j];
-			if (other.squashed.equals(base) || t.squashed.equals(dottedBase(other))) {
+			if (other.squashed.equals(t.dottedBase) || t.squashed.equals(other.dottedBase)) {
 				usedX[i] = true;
 				usedY[j] = true;
 				return 2;
@@ -447,13 +446,13 @@ public final class SemanticGuard {
 	 * A name with a short dotted suffix without it ("Node.js": node, "Socket.IO": socket): the suffix
 	 * says what kind of thing the name is, the name alone says which. Null for any other token.
 	 */
-	private static @Nullable String dottedBase(Tok t) {
-		int dot = t.lower.lastIndexOf('.');
-		if (dot < 3 || t.lower.length() - dot - 1 > 3 || t.lower.length() - dot - 1 < 1
-				|| !isLetters(t.lower.substring(dot + 1)) || t.lower.indexOf('.') != dot) {
+	static @Nullable String dottedBase(String lower) {
+		int dot = lower.lastIndexOf('.');
+		if (dot < 3 || lower.length() - dot - 1 > 3 || lower.length() - dot - 1 < 1
+				|| !isLetters(lower.substring(dot + 1)) || lower.indexOf('.') != dot) {
 			return null;
 		}
-		String base = t.lower.substring(0, dot);
+		String base = lower.substring(0, dot);
 		return isLetters(base) ? base : null;
 	}
 
@@ -821,7 +820,7 @@ public final class SemanticGuard {
 
 	private static boolean has(Text text, Tok word) {
 		for (Tok t : text.tokens) {
-			if (t.lower.equals(word.lower) || ((t.flags & Tok.CONTENT) != 0 && t.entry.sameLemma(word.entry))) {
+			if (t.lower.equals(word.lower) || ((t.flags & Tok.CONTENT) != 0 && sameLemma(t, word))) {
 				return true;
 			}
 		}
@@ -1354,7 +1353,19 @@ public final class SemanticGuard {
 	}
 
 	private static boolean same(Tok x, Tok y) {
-		return x.lower.equals(y.lower) || x.squashed.equals(y.squashed) || x.entry.sameLemma(y.entry);
+		return x.lower.equals(y.lower) || x.squashed.equals(y.squashed) || sameLemma(x, y);
+	}
+
+	/** {@link Lexicon.Entry#sameLemma} over the tokens' arrays: called for many pairs of words on every comparison, without an iterator each. */
+	private static boolean sameLemma(Tok x, Tok y) {
+		for (String lx : x.lemmas) {
+			for (String ly : y.lemmas) {
+				if (lx.equals(ly)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static int[] content(Text text, boolean[] used) {
@@ -1908,12 +1919,18 @@ public final class SemanticGuard {
 		/** Letters and digits only, lower case: "node.js" and "nodejs" are one name. */
 		final String squashed;
 
+		/** The name without its short dotted suffix ("node" for "node.js"), or null. */
+		final @Nullable String dottedBase;
+
 		/** Initials: one letter, or one per capitalized part of a camelCase word ("PlayStation": ps). */
 		final String initials;
 
 		final boolean upper;
 
 		final Lexicon.Entry entry;
+
+		/** The entry's base forms, as an array to compare without allocating. */
+		final String[] lemmas;
 
 		@Nullable String value;
 
@@ -1953,9 +1970,11 @@ public final class SemanticGuard {
 			}
 			this.squashed = squashed.toString();
 			this.initials = initials.toString();
+			this.dottedBase = SemanticGuard.dottedBase(this.lower);
 			this.upper = original.length() >= 2 && original.equals(original.toUpperCase(Locale.ROOT))
 					&& !original.equals(this.lower);
 			this.entry = lexicon.lookup(isWord(this.lower) ? this.lower : this.squashed);
+			this.lemmas = this.entry.lemmas().toArray(new String[0]);
 		}
 
 		static Tok synthetic(String word, Lexicon lexicon) {
