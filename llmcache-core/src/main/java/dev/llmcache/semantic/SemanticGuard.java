@@ -757,12 +757,13 @@ public final class SemanticGuard {
 
 	/**
 	 * Whether the word at {@code i} can start a phrasal verb: a content word the lexicon knows as a
-	 * verb, not after a determiner ("my PIN for the app" is a noun and a preposition).
+	 * verb, not after a determiner ("my PIN for the app" is a noun and a preposition) unless joined to
+	 * its particle by a hyphen ("the check-out time").
 	 */
 	private static boolean phrasalVerb(Tok[] tokens, int i) {
 		Tok verb = tokens[i];
 		return (verb.flags & Tok.CONTENT) != 0 && verb.entry.is(Lexicon.Entry.VERB)
-				&& (i == 0 || !DETERMINERS.contains(tokens[i - 1].lower));
+				&& (i == 0 || !DETERMINERS.contains(tokens[i - 1].lower) || (verb.flags & Tok.HYPHENATED) != 0);
 	}
 
 	/** Whether the text has the verb (any inflection) followed by this particle ("zoom in" in "zoom in on Acrobat"). */
@@ -831,10 +832,35 @@ public final class SemanticGuard {
 
 	/** The rules' direction words ("to", "than") followed by words the other request has elsewhere. */
 	private boolean directed(Text a, Text b) {
+		if (source(a, b) || source(b, a)) {
+			return true;
+		}
 		for (Map.Entry<String, Set<String>> direction : a.directed.entrySet()) {
 			Set<String> other = b.directed.get(direction.getKey());
 			if (other != null && crosses(direction.getValue(), other, b) && crosses(other, direction.getValue(), a)) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Where a thing comes from on one side is where it goes on the other ("from German" / "into German"). */
+	private static boolean source(Text x, Text y) {
+		Set<String> from = x.directed.get("from");
+		if (from == null) {
+			return false;
+		}
+		for (String goal : new String[] { "to", "into" }) {
+			Set<String> other = y.directed.get(goal);
+			Set<String> own = x.directed.get(goal);
+			if (other == null) {
+				continue;
+			}
+			for (String word : from) {
+				if (other.contains(word) && (own == null || !own.contains(word))
+						&& !y.directed.getOrDefault("from", Set.of()).contains(word)) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -1064,7 +1090,8 @@ public final class SemanticGuard {
 				continue;
 			}
 			String found = gap(a, onlyA.get(g), b, onlyB.get(g), output, lcs[0] == 0);
-			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB))) {
+			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB)
+					|| (actsOn(a, onlyA.get(g), ca, matchedA) != null && actsOn(b, onlyB.get(g), cb, matchedB) != null))) {
 				found = "substitution";
 			}
 			if (found != null && (verdict == null || found.equals("form"))) {
@@ -1099,6 +1126,32 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A verb left unaligned whose object is the next aligned word: a verb then a determiner, then
+	 * that word ("cancel my hotel reservation"). When both requests have one in the same gap, they
+	 * do different things to the same object ("cancel" / "the process for changing a reservation"),
+	 * however the rest of the sentence is built.
+	 */
+	private static @Nullable Tok actsOn(Text text, List<Tok> left, int[] content, boolean[] matched) {
+		for (Tok verb : left) {
+			if (!verb.entry.is(Lexicon.Entry.VERB) || verb.index + 1 >= text.tokens.length
+					|| !DETERMINERS.contains(text.tokens[verb.index + 1].lower)) {
+				continue;
+			}
+			for (int i = verb.index + 2; i < text.tokens.length; i++) {
+				if ((text.tokens[i].flags & Tok.CONTENT) == 0) {
+					continue;
+				}
+				int k = Arrays.binarySearch(content, i);
+				if (k >= 0 && matched[k]) {
+					return verb;
+				}
+				break;
+			}
+		}
+		return null;
 	}
 
 	private static boolean nounModifier(Tok t) {
@@ -1572,6 +1625,9 @@ public final class SemanticGuard {
 					if (k == 0 && parts.length > 1 && parts[k].length() == 1 && Character.isLetter(parts[k].charAt(0))) {
 						part.flags |= Tok.INITIAL_LETTER;
 					}
+					if (k == 0 && parts.length > 1) {
+						part.flags |= Tok.HYPHENATED;
+					}
 					into.add(part);
 				}
 			}
@@ -1911,6 +1967,9 @@ public final class SemanticGuard {
 
 		/** A letter alone before a hyphen ("e-bike"): a word's initial. */
 		static final int INITIAL_LETTER = 256;
+
+		/** The first part of a hyphenated word ("check" of "check-out"). */
+		static final int HYPHENATED = 512;
 
 		final String original;
 

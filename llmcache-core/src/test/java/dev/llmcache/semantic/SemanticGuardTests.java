@@ -642,6 +642,37 @@ class SemanticGuardTests {
 			.isNull();
 	}
 
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			What's the process for changing a hotel reservation?  | How do I cancel my hotel reservation?
+			Steps for tracking my parcel online                   | How do I return my parcel online?
+			""")
+	void anotherVerbOnTheSameObjectIsAnotherActionHoweverTheSentenceIsBuilt(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+	}
+
+	@Test
+	void aHyphenatedPhrasalVerbAfterADeterminerKeepsItsParticle() {
+		assertThat(this.guard.disagreement("When do I have to check in at the Marriott?",
+				"What's the check-out time at the Marriott?"))
+			.isEqualTo("polarity");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Could you translate this menu from German for me?  | Could you translate this menu into German for me?
+			Move my files from the cloud                        | Move my files to the cloud
+			""")
+	void whereAThingComesFromOnOneSideAndGoesOnTheOtherIsADirection(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
+	}
+
+	@Test
+	void aSourceAndAGoalNamedInEitherOrderAgree() {
+		assertThat(this.guard.disagreement("Flights to Lisbon from Porto", "Flights from Porto to Lisbon")).isNull();
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "2024, true", "v1.2, true", "config/app.yml, true", "E_CONN, true", "getUserName, true",
 			"AWS, true", "S3, true", "Python, false", "python, false", "well-known, false", "don't, false" })
