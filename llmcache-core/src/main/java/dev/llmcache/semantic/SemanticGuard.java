@@ -29,20 +29,24 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code negation}: both negate or neither; a negating prefix counts ("unsafe" is "not safe"
  * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows) unless
  * the other request has a synonym of the prefixed word ("unhealthy" / "bad"); "-free", "-less" and
- * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten").</li>
+ * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten");
+ * when both negate, they negate the same thing ("do not connect" / "no sound").</li>
  * <li>{@code polarity}: no word of one request opposite to a word of the other: the rules'
  * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form; no word
  * reversed by a prefix ("like" / "dislike", "do" / "undo"); no verb with another particle ("zoom
- * in" / "zoom out").</li>
+ * in" / "zoom out"); no "less" before an adjective the other raises ("less healthy" / "healthier").</li>
  * <li>{@code direction}: the same words in swapped roles ("km to miles" / "miles to km", "is A
- * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B").</li>
+ * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B"); "from X" /
+ * "to X"; a person as object against the same person as subject ("give me" / "I give"); a
+ * question for a verb's subject against one for its object ("who beat X" / "who did X beat").</li>
  * <li>{@code entity}: every name of one request (a capitalized word that is not a sentence-initial
  * everyday word, a listed name, an acronym) mentioned by the other, case ignored. A mention may be
  * written otherwise: joined or split ("Node.js" / "NodeJS", "macOS" / "Mac OS"), an acronym of words
  * on the other side ("GDPR" / "General Data Protection Regulation", "2FA" / "two-factor
  * authentication", also of the words a word is made of: "HTTPS" / "Hypertext Transfer Protocol
  * Secure"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
- * short suffix ("Postgres" / "PostgreSQL").</li>
+ * short suffix ("Postgres" / "PostgreSQL"), a short dotted suffix ("Node.js" / "Node"); a name put
+ * before a name both have qualifies it ("Google Chrome" / "Chrome").</li>
  * <li>{@code facet}: the same question focus when both have a strong one (who, when, where, why,
  * "how" with an adjective: "how tall" is not "how old").</li>
  * <li>{@code form} and {@code substitution} (the alignment rule): the content words of the two
@@ -55,7 +59,8 @@ import org.jspecify.annotations.Nullable;
  * output (an adverb, a language, an audience) or is a noun that narrows a thing both name ("my
  * email password" / "my password"). Requests that say the same thing in another structure are not
  * substitutions and pass, as is a verb against a noun that names no role ("first walked" / "the
- * first person").</li>
+ * first person"). Two verbs left unaligned before the same aligned object do different things to
+ * it ("cancel my reservation" / "the process for changing a reservation").</li>
  * </ol>
  * Case alone never changes a decision: a request in capitals or in lower case carries no name or
  * identifier information in its case.
