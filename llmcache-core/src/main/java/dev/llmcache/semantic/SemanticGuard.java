@@ -29,20 +29,24 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code negation}: both negate or neither; a negating prefix counts ("unsafe" is "not safe"
  * when the lexicon says they are opposites, or "un"/"non" before a word the lexicon knows) unless
  * the other request has a synonym of the prefixed word ("unhealthy" / "bad"); "-free", "-less" and
- * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten").</li>
+ * "free of" negate only a thing the other request names too ("gluten-free" / "contains gluten");
+ * when both negate, they negate the same thing ("do not connect" / "no sound").</li>
  * <li>{@code polarity}: no word of one request opposite to a word of the other: the rules'
  * opposite poles, and any antonym the {@link Lexicon} knows, also through a derived form; no word
  * reversed by a prefix ("like" / "dislike", "do" / "undo"); no verb with another particle ("zoom
- * in" / "zoom out").</li>
+ * in" / "zoom out"); no "less" before an adjective the other raises ("less healthy" / "healthier").</li>
  * <li>{@code direction}: the same words in swapped roles ("km to miles" / "miles to km", "is A
- * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B").</li>
+ * faster than B" / "is B faster than A"), unless joined by a symmetric word ("A and B"); "from X" /
+ * "to X"; a person as object against the same person as subject ("give me" / "I give"); a
+ * question for a verb's subject against one for its object ("who beat X" / "who did X beat").</li>
  * <li>{@code entity}: every name of one request (a capitalized word that is not a sentence-initial
  * everyday word, a listed name, an acronym) mentioned by the other, case ignored. A mention may be
  * written otherwise: joined or split ("Node.js" / "NodeJS", "macOS" / "Mac OS"), an acronym of words
  * on the other side ("GDPR" / "General Data Protection Regulation", "2FA" / "two-factor
  * authentication", also of the words a word is made of: "HTTPS" / "Hypertext Transfer Protocol
  * Secure"), an abbreviation ("TV" / "television"), a numeronym ("k8s" / "Kubernetes") or a
- * short suffix ("Postgres" / "PostgreSQL").</li>
+ * short suffix ("Postgres" / "PostgreSQL"), a short dotted suffix ("Node.js" / "Node"); a name put
+ * before a name both have qualifies it ("Google Chrome" / "Chrome").</li>
  * <li>{@code facet}: the same question focus when both have a strong one (who, when, where, why,
  * "how" with an adjective: "how tall" is not "how old").</li>
  * <li>{@code form} and {@code substitution} (the alignment rule): the content words of the two
@@ -55,7 +59,8 @@ import org.jspecify.annotations.Nullable;
  * output (an adverb, a language, an audience) or is a noun that narrows a thing both name ("my
  * email password" / "my password"). Requests that say the same thing in another structure are not
  * substitutions and pass, as is a verb against a noun that names no role ("first walked" / "the
- * first person").</li>
+ * first person"). Two verbs left unaligned before the same aligned object do different things to
+ * it ("cancel my reservation" / "the process for changing a reservation").</li>
  * </ol>
  * Case alone never changes a decision: a request in capitals or in lower case carries no name or
  * identifier information in its case.
@@ -203,13 +208,14 @@ public final class SemanticGuard {
 		if ((unmentioned & 2) != 0 || !sameNumbers(ta, usedA, tb, usedB)) {
 			return "number";
 		}
-		if (negated(a, b) != negated(b, a)) {
+		if (negated(a, b) != negated(b, a) || (a.negated && b.negated && negatesOther(a, b))) {
 			return "negation";
 		}
 		if (opposed(a, b)) {
 			return "polarity";
 		}
-		if (directed(a, b) || swapped(a, b)) {
+		if (directed(a, b) || swapped(a, b) || pronounRoles(a, b) || pronounRoles(b, a)
+				|| askedRoles(a, b) || askedRoles(b, a)) {
 			return "direction";
 		}
 		if ((unmentioned & 1) != 0) {
@@ -235,6 +241,79 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Content words a negation reaches: the next two, within its clause; past an inverted subject
+	 * ("isn't my CSS file loading") the next four.
+	 */
+	private static final int NEGATION_REACH = 2;
+
+	private static final int INVERTED_NEGATION_REACH = 4;
+
+	/** Words that start a subject put after a negated auxiliary ("doesn't my phone", "isn't it"). */
+	private static final Set<String> SUBJECT_STARTS = Set.of("the", "a", "an", "my", "your", "our", "their", "his",
+			"her", "its", "this", "that", "these", "those", "i", "you", "we", "they", "he", "she", "it");
+
+	/** Words that end the clause a negation is in ("connect but there is no sound"). */
+	private static final Set<String> CLAUSE_BREAKS = Set.of("but", "and", "or", "because", "although", "though",
+			"while", "if", "when", "so");
+
+	/**
+	 * Both requests negate, but different things: the words one negates are none of the words the
+	 * other negates, and the other has one of them without a negation ("there is no sound" / "do
+	 * not connect" beside "connect"). Negation reaches a little past its word, as English puts the
+	 * subject between ("doesn't my phone charge" / "my phone is not charging").
+	 */
+	private static boolean negatesOther(Text a, Text b) {
+		boolean[] reachA = negationReach(a);
+		boolean[] reachB = negationReach(b);
+		for (int i = 0; i < a.tokens.length; i++) {
+			if (!reachA[i]) {
+				continue;
+			}
+			for (int j = 0; j < b.tokens.length; j++) {
+				if (reachB[j] && same(a.tokens[i], b.tokens[j])) {
+					return false; // one thing negated on both sides
+				}
+			}
+		}
+		return negatedElsewhere(a, reachA, b, reachB) || negatedElsewhere(b, reachB, a, reachA);
+	}
+
+	/** Whether a word {@code x} negates stands in {@code y} outside any negation. */
+	private static boolean negatedElsewhere(Text x, boolean[] reachX, Text y, boolean[] reachY) {
+		for (int i = 0; i < x.tokens.length; i++) {
+			if (!reachX[i]) {
+				continue;
+			}
+			for (int j = 0; j < y.tokens.length; j++) {
+				if (!reachY[j] && (y.tokens[j].flags & Tok.CONTENT) != 0 && same(x.tokens[i], y.tokens[j])) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean[] negationReach(Text text) {
+		Tok[] toks = text.tokens;
+		boolean[] reach = new boolean[toks.length];
+		for (int i = 0; i < toks.length; i++) {
+			if ((toks[i].flags & Tok.NEGATION) == 0 || (toks[i].flags & Tok.WITHOUT) != 0) {
+				continue;
+			}
+			int words = 0;
+			int limit = (i + 1 < toks.length && SUBJECT_STARTS.contains(toks[i + 1].lower)) ? INVERTED_NEGATION_REACH
+					: NEGATION_REACH;
+			for (int k = i + 1; k < toks.length && words < limit && !CLAUSE_BREAKS.contains(toks[k].lower); k++) {
+				if ((toks[k].flags & Tok.CONTENT) != 0) {
+					reach[k] = true;
+					words++;
+				}
+			}
+		}
+		return reach;
 	}
 
 	/**
@@ -270,7 +349,41 @@ public final class SemanticGuard {
 	private int unmentioned(Text a, Text b, boolean[] usedA, boolean[] usedB) {
 		int[] mentionA = mentions(a, b, usedA, usedB);
 		int[] mentionB = mentions(b, a, usedB, usedA);
-		return unmentioned(a, mentionA, usedA) | unmentioned(b, mentionB, usedB);
+		int resultA = unmentioned(a, mentionA, usedA);
+		int resultB = unmentioned(b, mentionB, usedB);
+		// "Google Chrome" / "Chrome": a name put before a name both have, where the other request has no name of its own
+		if (resultA == 1 && resultB == 0 && onlyQualifiers(a, mentionA, usedA)) {
+			resultA = 0;
+		}
+		else if (resultB == 1 && resultA == 0 && onlyQualifiers(b, mentionB, usedB)) {
+			resultB = 0;
+		}
+		return resultA | resultB;
+	}
+
+	/**
+	 * Whether every unmentioned name of {@code x} qualifies the name after it, which the other request
+	 * mentions ("Microsoft" in "Microsoft Teams" beside "Teams"). Not an adjective ("New York" is not
+	 * "York", "South Korea" not "Korea").
+	 */
+	private static boolean onlyQualifiers(Text x, int[] mentions, boolean[] used) {
+		for (int i = 0; i < x.tokens.length; i++) {
+			Tok t = x.tokens[i];
+			if ((t.flags & Tok.NAME) == 0 || mentions[i] != 0 || used[i]) {
+				continue;
+			}
+			int next = i + 1;
+			while (next < x.tokens.length && (x.tokens[next].flags & Tok.NAME) != 0 && mentions[next] == 0
+					&& !used[next]) {
+				next++; // "Google Play Store" / "Store" is left to the other checks: only a chain ending in a mentioned name
+			}
+			if (t.entry.is(Lexicon.Entry.ADJECTIVE) || next >= x.tokens.length
+					|| (x.tokens[next].flags & (Tok.NAME | Tok.IDENT)) == 0
+					|| (mentions[next] == 0 && !used[next])) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private int[] mentions(Text x, Text y, boolean[] usedX, boolean[] usedY) {
@@ -305,6 +418,14 @@ public final class SemanticGuard {
 				return 1;
 			}
 		}
+		for (int j = 0; j < y.tokens.length; j++) {
+			Tok other = y.tokens[j];
+			if (other.squashed.equals(t.dottedBase) || t.squashed.equals(other.dottedBase)) {
+				usedX[i] = true;
+				usedY[j] = true;
+				return 2;
+			}
+		}
 		// Written joined or split: "Node.js" / "NodeJS", "Mac OS" / "macOS".
 		for (int from = Math.max(0, i - 2); from <= i; from++) {
 			StringBuilder joined = new StringBuilder();
@@ -324,6 +445,20 @@ public final class SemanticGuard {
 			return 2;
 		}
 		return 0;
+	}
+
+	/**
+	 * A name with a short dotted suffix without it ("Node.js": node, "Socket.IO": socket): the suffix
+	 * says what kind of thing the name is, the name alone says which. Null for any other token.
+	 */
+	static @Nullable String dottedBase(String lower) {
+		int dot = lower.lastIndexOf('.');
+		if (dot < 3 || lower.length() - dot - 1 > 3 || lower.length() - dot - 1 < 1
+				|| !isLetters(lower.substring(dot + 1)) || lower.indexOf('.') != dot) {
+			return null;
+		}
+		String base = lower.substring(0, dot);
+		return isLetters(base) ? base : null;
 	}
 
 	private static void markGram(Text y, String gram, boolean[] usedY) {
@@ -441,13 +576,16 @@ public final class SemanticGuard {
 						continue;
 					}
 				}
-				else if (!initials.isEmpty() && letters.startsWith(initials, k) && w.lower.length() > 1) {
+				else if (words == 0 && (w.flags & Tok.CONTENT) == 0 && letters.length() < 3) {
+					break; // "MS" is not "my screen": a short expansion starts with a content word ("ASAP" may not)
+				}
+				else if (!initials.isEmpty() && letters.startsWith(initials, k) && initial(w)) {
 					k = (subWords && initials.length() == 1) ? subWords(w.lower, letters, k + 1) : k + initials.length();
 					words++;
 					j++;
 					continue;
 				}
-				else if (!initials.isEmpty() && initials.charAt(0) == c && w.lower.length() > 1) {
+				else if (!initials.isEmpty() && initials.charAt(0) == c && initial(w)) {
 					k = subWords ? subWords(w.lower, letters, k + 1) : k + 1;
 					words++;
 					j++;
@@ -467,6 +605,11 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/** A word that gives its initial: a word of two letters or more, or a capital alone ("John F. Kennedy"). */
+	private static boolean initial(Tok w) {
+		return w.lower.length() > 1 || Character.isUpperCase(w.original.charAt(0));
 	}
 
 	/**
@@ -543,7 +686,34 @@ public final class SemanticGuard {
 				}
 			}
 		}
-		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b);
+		return reversedByPrefix(a, b) || reversedByPrefix(b, a) || otherParticle(a, b) || lessOf(a, b) || lessOf(b, a);
+	}
+
+	/**
+	 * "less healthy" beside "healthier" or "more healthy": the comparative's opposite, whatever the
+	 * adjective. An adjective after "less" that the other request raises instead.
+	 */
+	private static boolean lessOf(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			if (!x.tokens[i].lower.equals("less")) {
+				continue;
+			}
+			Tok adjective = x.tokens[i + 1];
+			if ((adjective.flags & Tok.CONTENT) == 0 || !adjective.entry.is(Lexicon.Entry.ADJECTIVE)) {
+				continue;
+			}
+			for (int j = 0; j < y.tokens.length; j++) {
+				Tok other = y.tokens[j];
+				if (!same(adjective, other) || (j > 0 && y.tokens[j - 1].lower.equals("less"))) {
+					continue;
+				}
+				boolean comparative = !other.lower.equals(adjective.lower) && other.lower.endsWith("er");
+				if (comparative || (j > 0 && y.tokens[j - 1].lower.equals("more"))) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Whether two phrasal verbs share a meaning that is not one of the verb or particles alone. */
@@ -570,20 +740,42 @@ public final class SemanticGuard {
 		for (int i = 0; i + 1 < a.tokens.length; i++) {
 			Tok verb = a.tokens[i];
 			String particle = a.tokens[i + 1].lower;
-			if ((verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB) || !PARTICLES.contains(particle)) {
+			if (!phrasalVerb(a.tokens, i) || !PARTICLES.contains(particle)) {
 				continue;
 			}
 			for (int j = 0; j + 1 < b.tokens.length; j++) {
 				Tok other = b.tokens[j];
 				String otherParticle = b.tokens[j + 1].lower;
 				if (PARTICLES.contains(otherParticle) && !otherParticle.equals(particle) && same(verb, other)
-						&& !a.words.contains(otherParticle) && !b.words.contains(particle)) {
+						&& phrasalVerb(b.tokens, j) && !hasPhrase(a, verb, otherParticle)
+						&& !hasPhrase(b, verb, particle)) {
 					Lexicon.Entry x = this.lexicon.lookup(verb.lower + " " + particle);
 					Lexicon.Entry y = this.lexicon.lookup(other.lower + " " + otherParticle);
 					if (!phrasalSynonyms(x, y, verb.entry, a.tokens[i + 1].entry, b.tokens[j + 1].entry)) {
 						return true;
 					}
 				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the word at {@code i} can start a phrasal verb: a content word the lexicon knows as a
+	 * verb, not after a determiner ("my PIN for the app" is a noun and a preposition) unless joined to
+	 * its particle by a hyphen ("the check-out time").
+	 */
+	private static boolean phrasalVerb(Tok[] tokens, int i) {
+		Tok verb = tokens[i];
+		return (verb.flags & Tok.CONTENT) != 0 && verb.entry.is(Lexicon.Entry.VERB)
+				&& (i == 0 || !DETERMINERS.contains(tokens[i - 1].lower) || (verb.flags & Tok.HYPHENATED) != 0);
+	}
+
+	/** Whether the text has the verb (any inflection) followed by this particle ("zoom in" in "zoom in on Acrobat"). */
+	private static boolean hasPhrase(Text text, Tok verb, String particle) {
+		for (int k = 0; k + 1 < text.tokens.length; k++) {
+			if (text.tokens[k + 1].lower.equals(particle) && same(verb, text.tokens[k])) {
+				return true;
 			}
 		}
 		return false;
@@ -634,7 +826,7 @@ public final class SemanticGuard {
 
 	private static boolean has(Text text, Tok word) {
 		for (Tok t : text.tokens) {
-			if (t.lower.equals(word.lower) || ((t.flags & Tok.CONTENT) != 0 && t.entry.sameLemma(word.entry))) {
+			if (t.lower.equals(word.lower) || ((t.flags & Tok.CONTENT) != 0 && sameLemma(t, word))) {
 				return true;
 			}
 		}
@@ -645,10 +837,35 @@ public final class SemanticGuard {
 
 	/** The rules' direction words ("to", "than") followed by words the other request has elsewhere. */
 	private boolean directed(Text a, Text b) {
+		if (source(a, b) || source(b, a)) {
+			return true;
+		}
 		for (Map.Entry<String, Set<String>> direction : a.directed.entrySet()) {
 			Set<String> other = b.directed.get(direction.getKey());
 			if (other != null && crosses(direction.getValue(), other, b) && crosses(other, direction.getValue(), a)) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Where a thing comes from on one side is where it goes on the other ("from German" / "into German"). */
+	private static boolean source(Text x, Text y) {
+		Set<String> from = x.directed.get("from");
+		if (from == null) {
+			return false;
+		}
+		for (String goal : new String[] { "to", "into" }) {
+			Set<String> other = y.directed.get(goal);
+			Set<String> own = x.directed.get(goal);
+			if (other == null) {
+				continue;
+			}
+			for (String word : from) {
+				if (other.contains(word) && (own == null || !own.contains(word))
+						&& !y.directed.getOrDefault("from", Set.of()).contains(word)) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -674,16 +891,16 @@ public final class SemanticGuard {
 			if ((ta[i].flags & Tok.CONTENT) == 0) {
 				continue;
 			}
-			int bi = first(tb, ta[i].lower);
+			int bi = firstSame(tb, ta[i]);
 			if (bi < 0) {
 				continue;
 			}
 			for (int j = i + 1; j < ta.length; j++) {
-				if ((ta[j].flags & Tok.CONTENT) == 0 || ta[j].lower.equals(ta[i].lower)) {
+				if ((ta[j].flags & Tok.CONTENT) == 0 || same(ta[j], ta[i])) {
 					continue;
 				}
-				int bj = first(tb, ta[j].lower);
-				if (bj < 0 || bj >= bi || first(ta, ta[j].lower) != j) {
+				int bj = firstSame(tb, ta[j]);
+				if (bj < 0 || bj >= bi || firstSame(ta, ta[j]) != j) {
 					continue;
 				}
 				if (sharedRelation(ta, i, j, tb, bj, bi)) {
@@ -692,6 +909,102 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/** The first token that is the word in any inflection ("cups" / "cup"). */
+	private static int firstSame(Tok[] tokens, Tok word) {
+		for (int i = 0; i < tokens.length; i++) {
+			if (same(tokens[i], word)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** A personal pronoun as object, and the same person as subject. */
+	private static final Map<String, String> SUBJECT_OF = Map.of("me", "i", "us", "we", "him", "he", "them", "they");
+
+	/** Words that may stand between a subject and its verb ("I can give", "I don't give"). */
+	private static final Set<String> AUXILIARIES = Set.of("can", "could", "will", "would", "should", "shall", "may",
+			"might", "must", "do", "does", "did", "not", "to");
+
+	/**
+	 * The same verb with a person as its object in {@code x} ("my dog give me a cold") and as its
+	 * subject in {@code y} ("I give my dog a cold"): who does what to whom is swapped.
+	 */
+	private static boolean pronounRoles(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			Tok verb = x.tokens[i];
+			String subject = SUBJECT_OF.get(x.tokens[i + 1].lower);
+			if (subject == null || (verb.flags & Tok.CONTENT) == 0 || !verb.entry.is(Lexicon.Entry.VERB)) {
+				continue;
+			}
+			int j = firstSame(y.tokens, verb);
+			if (j < 0 || hasPhrase(y, verb, x.tokens[i + 1].lower) || subjectBefore(x.tokens, i, subject)) {
+				continue;
+			}
+			if (subjectBefore(y.tokens, j, subject)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean subjectBefore(Tok[] tokens, int verb, String subject) {
+		for (int k = verb - 1; k >= 0; k--) {
+			if (tokens[k].lower.equals(subject)) {
+				return true;
+			}
+			if (!AUXILIARIES.contains(tokens[k].lower)) {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private static final Set<String> ASKING = Set.of("who", "what", "which");
+
+	private static final Set<String> DO_FORMS = Set.of("do", "does", "did");
+
+	/**
+	 * "Who beat Federer?" asks for the subject of "beat", "Who did Federer beat?" for its object:
+	 * the question word before the verb in {@code x}, and before "did" with a subject between it and
+	 * the same verb in {@code y}.
+	 */
+	private static boolean askedRoles(Text x, Text y) {
+		for (int i = 0; i + 1 < x.tokens.length; i++) {
+			Tok verb = x.tokens[i + 1];
+			if (!ASKING.contains(x.tokens[i].lower) || (verb.flags & Tok.CONTENT) == 0
+					|| !verb.entry.is(Lexicon.Entry.VERB)) {
+				continue;
+			}
+			for (int j = 0; j + 2 < y.tokens.length; j++) {
+				if (!y.tokens[j].lower.equals(x.tokens[i].lower) || !DO_FORMS.contains(y.tokens[j + 1].lower)) {
+					continue;
+				}
+				boolean subject = false;
+				for (int k = j + 2; k < y.tokens.length; k++) {
+					if (same(y.tokens[k], verb)) {
+						if (subject) {
+							return true;
+						}
+						break;
+					}
+					subject |= (y.tokens[k].flags & Tok.CONTENT) != 0;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** A word that can relate two things: a function word, or a content word that is neither a name nor a noun (nor a noun and a verb: "water"). */
+	private static boolean relation(Tok t) {
+		if ((t.flags & Tok.FUNCTION) != 0) {
+			return true;
+		}
+		Lexicon.Entry e = t.entry;
+		return (t.flags & (Tok.NAME | Tok.IDENT)) == 0 && (!e.is(Lexicon.Entry.NOUN) || e.is(Lexicon.Entry.ADJECTIVE)
+				|| e.is(Lexicon.Entry.ADVERB));
 	}
 
 	private static int first(Tok[] tokens, String lower) {
@@ -713,7 +1026,10 @@ public final class SemanticGuard {
 				if (SYMMETRIC.contains(b[j].lower)) {
 					return false;
 				}
-				if (a[i].lower.equals(b[j].lower) && a[i].value == null && !DETERMINERS.contains(a[i].lower)) {
+				// a name or a noun between is a thing of its own, not the relation ("version of Python I
+				// installed", "the freezing point of water" / "does water freeze")
+				if (a[i].lower.equals(b[j].lower) && a[i].value == null && !DETERMINERS.contains(a[i].lower)
+						&& relation(a[i])) {
 					shared = true;
 				}
 			}
@@ -779,7 +1095,8 @@ public final class SemanticGuard {
 				continue;
 			}
 			String found = gap(a, onlyA.get(g), b, onlyB.get(g), output, lcs[0] == 0);
-			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB))) {
+			if (found == null && (narrows(a, onlyA.get(g), ca, matchedA) || narrows(b, onlyB.get(g), cb, matchedB)
+					|| (actsOn(a, onlyA.get(g), ca, matchedA) != null && actsOn(b, onlyB.get(g), cb, matchedB) != null))) {
 				found = "substitution";
 			}
 			if (found != null && (verdict == null || found.equals("form"))) {
@@ -814,6 +1131,32 @@ public final class SemanticGuard {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A verb left unaligned whose object is the next aligned word: a verb then a determiner, then
+	 * that word ("cancel my hotel reservation"). When both requests have one in the same gap, they
+	 * do different things to the same object ("cancel" / "the process for changing a reservation"),
+	 * however the rest of the sentence is built.
+	 */
+	private static @Nullable Tok actsOn(Text text, List<Tok> left, int[] content, boolean[] matched) {
+		for (Tok verb : left) {
+			if (!verb.entry.is(Lexicon.Entry.VERB) || verb.index + 1 >= text.tokens.length
+					|| !DETERMINERS.contains(text.tokens[verb.index + 1].lower)) {
+				continue;
+			}
+			for (int i = verb.index + 2; i < text.tokens.length; i++) {
+				if ((text.tokens[i].flags & Tok.CONTENT) == 0) {
+					continue;
+				}
+				int k = Arrays.binarySearch(content, i);
+				if (k >= 0 && matched[k]) {
+					return verb;
+				}
+				break;
+			}
+		}
+		return null;
 	}
 
 	private static boolean nounModifier(Tok t) {
@@ -859,7 +1202,10 @@ public final class SemanticGuard {
 		if (onlyA.isEmpty() || onlyB.isEmpty()) {
 			return null; // words added on one side: detail, not another request
 		}
-		if (units(onlyA) == 1 && units(onlyB) == 1) {
+		// As many words on each side in one phrase ("report a lost" / "activate a new"): word for word
+		// replaced, not the sentence said another way ("summarize" / "give me a summary")
+		boolean loose = onlyA.size() == onlyB.size();
+		if (units(a, onlyA, loose) == 1 && units(b, onlyB, loose) == 1) {
 			if (output && (modifier(a, onlyA.get(0)) || modifier(b, onlyB.get(0)))) {
 				return "form";
 			}
@@ -920,17 +1266,30 @@ public final class SemanticGuard {
 		return false;
 	}
 
-	/** Adjacent words count as one ("New York", "email address"). */
-	private static int units(List<Tok> words) {
+	/**
+	 * Adjacent words count as one ("New York", "email address"); with {@code loose}, also with
+	 * function words only between them ("report a lost", "check-in time").
+	 */
+	private static int units(Text text, List<Tok> words, boolean loose) {
 		int units = 0;
 		Tok previous = null;
 		for (Tok t : words) {
-			if (previous == null || previous.index + 1 != t.index) {
+			if (previous == null || (loose ? !onlyFunctionWordsBetween(text, previous.index, t.index)
+					: previous.index + 1 != t.index)) {
 				units++;
 			}
 			previous = t;
 		}
 		return units;
+	}
+
+	private static boolean onlyFunctionWordsBetween(Text text, int from, int to) {
+		for (int k = from + 1; k < to; k++) {
+			if ((text.tokens[k].flags & Tok.FUNCTION) == 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -973,7 +1332,7 @@ public final class SemanticGuard {
 		if (y.phrasal != null && (y.phrasal.synonym(x.entry) || y.phrasal.broaderOrNarrower(x.entry))) {
 			return true;
 		}
-		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x)) {
+		if (truncated(x, y) || truncated(y, x) || unit(x, y) || unit(y, x) || initialOf(x, y) || initialOf(y, x)) {
 			return true;
 		}
 		Integer gx = this.rules.synonyms().get(x.lower);
@@ -996,6 +1355,12 @@ public final class SemanticGuard {
 	private static boolean unit(Tok abbreviation, Tok word) {
 		return (abbreviation.flags & Tok.UNIT) != 0 && word.lower.length() > abbreviation.lower.length() + 1
 				&& subsequence(abbreviation.lower, word.lower);
+	}
+
+	/** "e-bike" / "electric bike", "e-mail" / "electronic mail": a letter before a hyphen and a word it is the initial of. */
+	private static boolean initialOf(Tok letter, Tok word) {
+		return (letter.flags & Tok.INITIAL_LETTER) != 0 && word.lower.length() >= 4
+				&& word.lower.charAt(0) == letter.lower.charAt(0);
 	}
 
 	/** "dicts" / "dictionaries", "repo" / "repository": a clipped word the lexicon does not know. */
@@ -1046,7 +1411,19 @@ public final class SemanticGuard {
 	}
 
 	private static boolean same(Tok x, Tok y) {
-		return x.lower.equals(y.lower) || x.squashed.equals(y.squashed) || x.entry.sameLemma(y.entry);
+		return x.lower.equals(y.lower) || x.squashed.equals(y.squashed) || sameLemma(x, y);
+	}
+
+	/** {@link Lexicon.Entry#sameLemma} over the tokens' arrays: called for many pairs of words on every comparison, without an iterator each. */
+	private static boolean sameLemma(Tok x, Tok y) {
+		for (String lx : x.lemmas) {
+			for (String ly : y.lemmas) {
+				if (lx.equals(ly)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static int[] content(Text text, boolean[] used) {
@@ -1097,7 +1474,9 @@ public final class SemanticGuard {
 		List<Tok> prefixed = List.of();
 		for (int i = 0; i < tokens.size(); i++) {
 			Tok t = tokens.get(i);
-			Tok negated = prefixes ? negatingPrefix(t) : null;
+			// "non-wireless", "not unlike": a negated prefixed word is read whole, or the two negations cancel
+			boolean afterNegation = i > 0 && negation(tokens.get(i - 1).lower);
+			Tok negated = (prefixes && !afterNegation) ? negatingPrefix(t) : null;
 			if (negated != null) {
 				if (prefixed.isEmpty()) {
 					prefixed = new ArrayList<>(2);
@@ -1123,8 +1502,7 @@ public final class SemanticGuard {
 			words.add(t.lower);
 			boolean freeOf = t.lower.equals("free") && i + 1 < toks.length
 					&& (toks[i + 1].lower.equals("of") || toks[i + 1].lower.equals("from"));
-			if (t.lower.equals("not") || t.lower.endsWith("n't") || this.rules.negations().contains(t.lower)
-					|| "non".equals(t.lower) || freeOf) {
+			if (negation(t.lower) || freeOf) {
 				if (!freeOf) {
 					t.flags |= Tok.NEGATION; // "free" stays a word to align ("free" / "free of charge")
 				}
@@ -1184,6 +1562,11 @@ public final class SemanticGuard {
 				prefixed, whole, without);
 	}
 
+	private boolean negation(String lower) {
+		return lower.equals("not") || lower.endsWith("n't") || this.rules.negations().contains(lower)
+				|| "non".equals(lower);
+	}
+
 	/** Splits contractions ("can't": can not, "what's": what is) and hyphenated words. */
 	private void split(String token, List<Tok> into) {
 		String lower = token.toLowerCase(Locale.ROOT);
@@ -1241,9 +1624,16 @@ public final class SemanticGuard {
 				into.add(without);
 				parts = Arrays.copyOf(parts, parts.length - 1);
 			}
-			for (String part : parts) {
-				if (!part.isEmpty()) {
-					into.add(new Tok(part, this.lexicon));
+			for (int k = 0; k < parts.length; k++) {
+				if (!parts[k].isEmpty()) {
+					Tok part = new Tok(parts[k], this.lexicon);
+					if (k == 0 && parts.length > 1 && parts[k].length() == 1 && Character.isLetter(parts[k].charAt(0))) {
+						part.flags |= Tok.INITIAL_LETTER;
+					}
+					if (k == 0 && parts.length > 1) {
+						part.flags |= Tok.HYPHENATED;
+					}
+					into.add(part);
 				}
 			}
 			return;
@@ -1580,6 +1970,12 @@ public final class SemanticGuard {
 		/** A short word after a number: its unit ("5 km", "7pm"). */
 		static final int UNIT = 128;
 
+		/** A letter alone before a hyphen ("e-bike"): a word's initial. */
+		static final int INITIAL_LETTER = 256;
+
+		/** The first part of a hyphenated word ("check" of "check-out"). */
+		static final int HYPHENATED = 512;
+
 		final String original;
 
 		final String lower;
@@ -1587,12 +1983,18 @@ public final class SemanticGuard {
 		/** Letters and digits only, lower case: "node.js" and "nodejs" are one name. */
 		final String squashed;
 
+		/** The name without its short dotted suffix ("node" for "node.js"), or null. */
+		final @Nullable String dottedBase;
+
 		/** Initials: one letter, or one per capitalized part of a camelCase word ("PlayStation": ps). */
 		final String initials;
 
 		final boolean upper;
 
 		final Lexicon.Entry entry;
+
+		/** The entry's base forms, as an array to compare without allocating. */
+		final String[] lemmas;
 
 		@Nullable String value;
 
@@ -1632,9 +2034,11 @@ public final class SemanticGuard {
 			}
 			this.squashed = squashed.toString();
 			this.initials = initials.toString();
+			this.dottedBase = SemanticGuard.dottedBase(this.lower);
 			this.upper = original.length() >= 2 && original.equals(original.toUpperCase(Locale.ROOT))
 					&& !original.equals(this.lower);
 			this.entry = lexicon.lookup(isWord(this.lower) ? this.lower : this.squashed);
+			this.lemmas = this.entry.lemmas().toArray(new String[0]);
 		}
 
 		static Tok synthetic(String word, Lexicon lexicon) {

@@ -482,6 +482,197 @@ class SemanticGuardTests {
 		assertThat(this.guard.disagreement("Why is Python slow?", "Why is Java slow?")).isEqualTo("entity");
 	}
 
+	@Test
+	void aParticleElsewhereInTheSentenceDoesNotHideAnotherParticleOnTheVerb() {
+		// "in Acrobat" has the particle of "zoom in" too, but not on the verb
+		assertThat(this.guard.disagreement("How do I zoom out on a PDF in Acrobat?", "How do I zoom in on a PDF in Acrobat?"))
+			.isEqualTo("polarity");
+	}
+
+	@Test
+	void aVerbAfterADeterminerIsANounNotAPhrasalVerb() {
+		// "my PIN for the app": not the verb "pin for"
+		assertThat(this.guard.disagreement("I forgot my PIN in the banking app", "I forgot my PIN for the banking app"))
+			.isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Which of your printers are non-wireless?  | Which of your printers are wireless?
+			Is this coat not waterproof?              | Is this coat waterproof?
+			""")
+	void aNegationBeforeAPrefixedOrSuffixedWordIsStillANegation(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("negation");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("negation");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			My headphones do not connect                              | My headphones connect but there is no sound
+			Why does my app not sync when there is a connection?      | Why does my app sync when there is no connection?
+			""")
+	void twoRequestsNegatingDifferentThingsDisagree(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("negation");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("negation");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Why is my CSS file not loading?           | Why isn't my CSS file loading?
+			Why is my phone not charging?             | Why doesn't my phone charge?
+			Why can I not sleep after coffee?         | Why can't I sleep after coffee?
+			""")
+	void aNegationReachesPastTheSubjectItIsInvertedWith(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How many liters are in a cup?             | How many cups are in a liter?
+			Are oranges bigger than grapefruits?      | Is a grapefruit bigger than an orange?
+			""")
+	void swappedRolesAreFoundInAnyInflection(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I see my installed Python version?           | How can I check which version of Python I have installed?
+			At what Fahrenheit temperature does water freeze?   | What is the freezing point of water in Fahrenheit?
+			""")
+	void aNameOrNounBetweenReorderedWordsIsNotARelationTheySwapAround(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+	}
+
+	@Test
+	void anAcronymsExpansionStartsWithAContentWord() {
+		// "MS" is not "my screen" but "Microsoft"
+		assertThat(this.guard.disagreement("How do I share my screen on Microsoft Teams?",
+				"How do I share my screen on MS Teams?"))
+			.isNull();
+	}
+
+	@Test
+	void aCapitalAloneGivesItsInitialToAnAcronym() {
+		assertThat(this.guard.disagreement("How do I get from John F. Kennedy airport to Manhattan?",
+				"How do I get from JFK to Manhattan?"))
+			.isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I connect to MongoDB from Node.js?   | How do I connect to Mongo from Node?
+			How do I use hooks in React.js?             | How do I use hooks in React?
+			""")
+	void aNameWithAShortDottedSuffixIsTheNameAlone(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I clear the cache in Google Chrome?  | How do I clear the cache in Chrome?
+			How do I pair AirPods with a Windows PC?    | How do I pair AirPods with a PC?
+			""")
+	void aNameBeforeANameBothRequestsHaveQualifiesIt(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isNull();
+		assertThat(this.guard.disagreement(cached, request)).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Flights to New York                         | Flights to York
+			How do I clear the cache in Google Chrome?  | How do I clear the cache in Mozilla Chrome?
+			""")
+	void anAdjectiveOrAQualifierBesideAnotherNameIsNoQualifier(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("entity");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			How do I report a lost credit card?         | How do I activate a new credit card?
+			What is the dress code at the Ritz?         | What is the check-in time at the Ritz?
+			""")
+	void asManyWordsReplacedOnEachSideInOnePhraseAreASubstitution(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+	}
+
+	@Test
+	void aLetterBeforeAHyphenIsTheInitialOfAWord() {
+		assertThat(this.guard.disagreement("Can I bring my electric bike on the train?",
+				"Can I bring my e-bike on the train?"))
+			.isNull();
+		assertThat(this.guard.disagreement("Can I bring my folding bike on the train?",
+				"Can I bring my e-bike on the train?"))
+			.isEqualTo("substitution");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Can I give my dog a cold?                   | Can my dog give me a cold?
+			Can I send you the invoice?                 | Can you send me the invoice?
+			""")
+	void aPersonAsObjectOnOneSideAndSubjectOnTheOtherIsASwappedRole(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Which is less healthy: brown rice or quinoa?  | Which is healthier: brown rice or quinoa?
+			Is honey less sweet than sugar?               | Is honey more sweet than sugar?
+			""")
+	void lessWithAnAdjectiveIsOppositeToItsComparative(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("polarity");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("polarity");
+	}
+
+	@Test
+	void aQuestionForTheObjectIsNotAQuestionForTheSubject() {
+		assertThat(this.guard.disagreement("Who did Federer beat in the 2008 final?", "Who beat Federer in the 2008 final?"))
+			.isEqualTo("direction");
+		assertThat(this.guard.disagreement("What do migraines cause?", "What causes migraines?")).isEqualTo("direction");
+		assertThat(this.guard.disagreement("Who did invent the telephone?", "Who invented the telephone?")).isNull();
+	}
+
+	@Test
+	void aLongAcronymMayExpandFromAFunctionWord() {
+		assertThat(this.guard.disagreement("Is as soon as possible shipping available?", "Is ASAP shipping available?"))
+			.isNull();
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			What's the process for changing a hotel reservation?  | How do I cancel my hotel reservation?
+			Steps for tracking my parcel online                   | How do I return my parcel online?
+			""")
+	void anotherVerbOnTheSameObjectIsAnotherActionHoweverTheSentenceIsBuilt(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("substitution");
+	}
+
+	@Test
+	void aHyphenatedPhrasalVerbAfterADeterminerKeepsItsParticle() {
+		assertThat(this.guard.disagreement("When do I have to check in at the Marriott?",
+				"What's the check-out time at the Marriott?"))
+			.isEqualTo("polarity");
+	}
+
+	@ParameterizedTest(name = "{0} | {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Could you translate this menu from German for me?  | Could you translate this menu into German for me?
+			Move my files from the cloud                        | Move my files to the cloud
+			""")
+	void whereAThingComesFromOnOneSideAndGoesOnTheOtherIsADirection(String request, String cached) {
+		assertThat(this.guard.disagreement(request, cached)).isEqualTo("direction");
+		assertThat(this.guard.disagreement(cached, request)).isEqualTo("direction");
+	}
+
+	@Test
+	void aSourceAndAGoalNamedInEitherOrderAgree() {
+		assertThat(this.guard.disagreement("Flights to Lisbon from Porto", "Flights from Porto to Lisbon")).isNull();
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "2024, true", "v1.2, true", "config/app.yml, true", "E_CONN, true", "getUserName, true",
 			"AWS, true", "S3, true", "Python, false", "python, false", "well-known, false", "don't, false" })
