@@ -165,8 +165,10 @@ public class LlmCacheSemanticAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EmbeddingCache llmCacheEmbeddingCache(LlmCacheProperties properties, EmbeddingModel embeddingModel) {
-		return new EmbeddingCache(embeddingModel, properties.getSemantic().getEmbeddingCacheSize());
+	EmbeddingCache llmCacheEmbeddingCache(LlmCacheProperties properties, EmbeddingModel embeddingModel,
+			SemanticGuard guard) {
+		// Acronyms are embedded as the words the guard's lexicon says they stand for.
+		return new EmbeddingCache(embeddingModel, properties.getSemantic().getEmbeddingCacheSize(), guard.lexicon());
 	}
 
 	@Bean

@@ -23,13 +23,27 @@ public final class EmbeddingCache {
 
 	private final Cache<String, float[]> vectors;
 
+	private final @Nullable AcronymExpansion acronyms;
+
 	/**
 	 * @param model the embedding model
 	 * @param maxTexts how many embeddings are held at most
 	 */
 	public EmbeddingCache(EmbeddingModel model, long maxTexts) {
+		this(model, maxTexts, null);
+	}
+
+	/**
+	 * @param model the embedding model
+	 * @param maxTexts how many embeddings are held at most
+	 * @param lexicon where acronyms are looked up: a text is embedded with each acronym the lexicon
+	 * knows replaced by its words, so that a request and its spelled-out form embed alike; null
+	 * embeds texts as they are
+	 */
+	public EmbeddingCache(EmbeddingModel model, long maxTexts, @Nullable Lexicon lexicon) {
 		this.model = model;
 		this.vectors = Caffeine.newBuilder().maximumSize(maxTexts).build();
+		this.acronyms = (lexicon != null) ? new AcronymExpansion(lexicon) : null;
 	}
 
 	/** The unit-length embedding of a text; callers must not modify it. */
@@ -43,7 +57,8 @@ public final class EmbeddingCache {
 	 */
 	public float[] embed(String text, ModelCalls calls) {
 		return this.vectors.get(text, t -> {
-			EmbeddingResponse response = this.model.embedForResponse(List.of(t));
+			EmbeddingResponse response = this.model
+				.embedForResponse(List.of((this.acronyms != null) ? this.acronyms.expand(t) : t));
 			EmbeddingResponseMetadata metadata = response.getMetadata();
 			calls.called(metadata.getModel(), inputTokens(metadata.getUsage()));
 			return normalize(response.getResult().getOutput());

@@ -24,6 +24,16 @@ public interface Lexicon {
 	 */
 	Entry lookup(String word);
 
+	/**
+	 * The words an acronym stands for, when the lexicon knows exactly one reading of it whose words'
+	 * initials spell it ("GDP": "gross domestic product"); null when it knows none or several
+	 * ("IRA"), so that a guess never replaces what was written.
+	 * @param acronym the acronym as written, in capitals
+	 */
+	default @org.jspecify.annotations.Nullable String expansion(String acronym) {
+		return null;
+	}
+
 	/** WordNet 3.1, loaded lazily and shared by every guard of the JVM. */
 	static Lexicon wordNet() {
 		return WordNetLexicon.shared();

@@ -17,6 +17,7 @@ import net.sf.extjwnl.data.PointerType;
 import net.sf.extjwnl.data.Synset;
 import net.sf.extjwnl.data.Word;
 import net.sf.extjwnl.dictionary.Dictionary;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,9 @@ final class WordNetLexicon implements Lexicon {
 
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
+	// An acronym's expansion, or "" for none.
+	private final ConcurrentHashMap<String, String> expansions = new ConcurrentHashMap<>();
+
 	private volatile Object dictionary; // Dictionary, or a Throwable when it could not be loaded
 
 	private volatile long loadNanos;
@@ -82,6 +86,83 @@ final class WordNetLexicon implements Lexicon {
 		}
 		return entry;
 	}
+
+	@Override
+	public @Nullable String expansion(String acronym) {
+		String known = this.expansions.get(acronym);
+		if (known != null) {
+			return known.isEmpty() ? null : known;
+		}
+		Dictionary dictionary = dictionary();
+		if (dictionary == null) {
+			return null;
+		}
+		String found;
+		synchronized (dictionary) {
+			try {
+				found = expand(dictionary, acronym);
+			}
+			catch (JWNLException | RuntimeException ex) {
+				logger.debug("llmcache: WordNet lookup of '{}' failed, not expanded", acronym, ex);
+				found = null;
+			}
+		}
+		if (this.expansions.size() < MAX_CACHED) {
+			this.expansions.put(acronym, (found != null) ? found : "");
+		}
+		return found;
+	}
+
+	private static @Nullable String expand(Dictionary dictionary, String acronym) throws JWNLException {
+		IndexWord word = dictionary.getIndexWord(POS.NOUN, acronym);
+		if (word == null) {
+			return null;
+		}
+		String found = null;
+		for (Synset sense : word.getSenses()) {
+			boolean namesIt = false;
+			String spelled = null;
+			for (Word lemma : sense.getWords()) {
+				namesIt |= lemma.getLemma().equals(acronym);
+				if (spelled == null && spells(lemma.getLemma(), acronym)) {
+					spelled = lemma.getLemma();
+				}
+			}
+			if (namesIt && spelled != null) {
+				if (found != null && !found.equals(spelled)) {
+					return null;
+				}
+				found = spelled;
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * Whether the initials of a phrase's words are the acronym's letters, its function words
+	 * counted or not ("return on investment": ROI; "United States of America": USA).
+	 */
+	static boolean spells(String phrase, String acronym) {
+		String[] words = phrase.split("[ \\-]+");
+		if (words.length < 2) {
+			return false;
+		}
+		StringBuilder all = new StringBuilder();
+		StringBuilder content = new StringBuilder();
+		for (String word : words) {
+			if (word.isEmpty()) {
+				continue;
+			}
+			char initial = Character.toUpperCase(word.charAt(0));
+			all.append(initial);
+			if (!FUNCTION_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
+				content.append(initial);
+			}
+		}
+		return all.toString().equals(acronym) || content.toString().equals(acronym);
+	}
+
+	private static final Set<String> FUNCTION_WORDS = Set.of("of", "and", "the", "for", "in", "on", "to", "a", "an");
 
 	/** Whether the dictionary is loaded and usable (loads it if not yet tried). */
 	boolean available() {

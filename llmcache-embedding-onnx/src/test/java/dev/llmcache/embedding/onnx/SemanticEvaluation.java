@@ -62,7 +62,7 @@ public final class SemanticEvaluation {
 		List<Pair> pairs = read(pairsFile);
 		PromptNormalizer normalizer = PromptNormalizer.defaults();
 		SemanticGuard guard = SemanticGuard.defaults();
-		SemanticMatcher matcher = new SemanticMatcher(new EmbeddingCache(new OnnxMiniLmEmbeddingModel(), 100_000), guard,
+		SemanticMatcher matcher = new SemanticMatcher(new EmbeddingCache(new OnnxMiniLmEmbeddingModel(), 100_000, guard.lexicon()), guard,
 				SemanticHitVerifier.ACCEPT_ALL);
 		List<Scored> scored = new ArrayList<>();
 		for (Pair pair : pairs) {
