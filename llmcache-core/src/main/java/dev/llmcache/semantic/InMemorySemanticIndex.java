@@ -140,6 +140,10 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 
 	private final AtomicLong evictions = new AtomicLong();
 
+	// Run by a merge between sealing the mutable part and merging it: tests hold a merge there.
+	volatile Runnable whileMerging = () -> {
+	};
+
 	// Names the background threads of the indexes of this class loader apart.
 	private static final AtomicInteger BUILDERS = new AtomicInteger();
 
@@ -259,7 +263,7 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 
 	private void add(IndexedRequest entry, long added, boolean bulk) {
 		Bucket bucket = this.buckets.computeIfAbsent(entry.bucket(),
-				b -> new Bucket(this.approximateAbove, this.graphBuilder));
+				b -> new Bucket(this.approximateAbove, this.graphBuilder, () -> this.whileMerging.run()));
 		Origin origin = bucket.origin(entry);
 		Stored stored = (this.vectors == Vectors.INT8) ? new QuantizedEntry(origin, entry) : new FloatEntry(origin, entry);
 		stored.lastUsed = added;
@@ -685,9 +689,12 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 		// The origin of the entry added last: the next is almost always of the same.
 		private volatile @Nullable Origin origin;
 
-		Bucket(int approximateAbove, Executor graphBuilder) {
+		private final Runnable whileMerging;
+
+		Bucket(int approximateAbove, Executor graphBuilder, Runnable whileMerging) {
 			this.approximateAbove = approximateAbove;
 			this.graphBuilder = graphBuilder;
+			this.whileMerging = whileMerging;
 		}
 
 		Origin origin(IndexedRequest entry) {
@@ -887,6 +894,7 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 				base = current.frozen;
 				sealed = toMerge[0];
 			}
+			this.whileMerging.run();
 			Graph.Frozen merged = Graph.merge(base, sealed);
 			synchronized (this) {
 				// Unless the graph was dropped meanwhile (the bucket shrank): its parts go with it.
