@@ -17,7 +17,8 @@ import org.openjdk.jol.info.GraphLayout;
  * Measured, not timed: heap per entry of the in-process semantic index, float and quantized, and
  * its recall@1 against an exact float search, in one bucket of clustered 384-dimensional vectors
  * (those of {@link SemanticLookupBenchmark}). Heap is what JOL finds reachable from the index, over
- * the entries it holds (vectors, texts, keys, graph, maps). Writes Markdown to standard output.
+ * the entries it holds (vectors, texts, keys, graph, maps). Also the looking-up thread's CPU time
+ * per lookup, over the recall queries. Writes Markdown to standard output.
  *
  * <pre>java -Xmx3g -Djdk.attach.allowAttachSelf=true --add-opens java.base/java.util=ALL-UNNAMED \\
  *   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED \\

@@ -47,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  * caller storing an entry waits for a build (a minute and more at 100k entries). Writes made
  * during a build are applied to the new graph before it takes over.
  *
+ * <p>A graph holds most of its entries in frozen, compact links (neighbour ids at their exact
+ * size, no scores) and the entries added since its last build or merge in a small growable graph
+ * of Lucene's; past a sixteenth of the frozen part, the growable one is merged into a new frozen
+ * part in the background (lookups meanwhile search the frozen part, the one being merged and a
+ * fresh growable one), so that the links cost about a third of what Lucene's growable graph keeps.
+ * Builds and merges run on one background thread per index, which {@link #close()} stops.
+ *
  * <p>Bounded: at most {@code maxEntries} entries in all and {@code maxEntriesPerBucket} in one
  * bucket. Past a bound the least valuable entries go first: the least recently hit, where an entry
  * never hit counts from when it was added (so the oldest of those goes first). Evictions are
@@ -62,14 +69,15 @@ import org.jspecify.annotations.Nullable;
  * <p>An entry is held in few objects: its hash (a SHA-256 in hex) as four longs, its text as UTF-8
  * (in the codes' array when quantized), the bucket's namespace and partition shared, one tick for
  * its age and last hit; graphs map nodes to entries through a list and know a removed entry by a
- * flag on it. 610 bytes per int8 entry scanned, 993 in a graph (100k entries), where the float entries of before
+ * flag on it. 610 bytes per int8 entry scanned, 728 in a graph (100k entries), where the float entries of before
  * took 1,890 and 2,332 (docs/semantic.md). A scan keeps the best few as it goes.
  *
  * <p>Lucene is used through its HNSW graph builder and searcher only, with scorers of our own over
  * our own vector storage.
  *
  * <p>Thread-safe: lookups run concurrently; writes to one bucket are serialized, and a lookup in
- * a graph waits while an entry is added to it (about a millisecond at 100k entries).
+ * a graph waits while an entry is added to its growable part (under a millisecond) or a merged
+ * part is swapped in, never for a build or a merge.
  */
 public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable {
 
@@ -939,6 +947,7 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 			}
 			while (missing.size() > 100);
 			Graph fresh = new Graph(dimensions, Graph.freeze(built));
+			// The growable links of the build are garbage from here: only the frozen copy is kept.
 			built = null;
 			synchronized (this) {
 				for (Stored current : this.entries.values()) {
@@ -1118,8 +1127,10 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 
 		/**
 		 * Whether the mutable part has grown past a share of the frozen one (and no merge runs): merged
-		 * geometrically, each entry's links are copied a bounded number of times (16 on average) and
-		 * the mutable part, whose links are the costly ones, stays a small share of the graph.
+		 * geometrically, the frozen parts grow by a sixteenth per merge, so that all the copies of
+		 * frozen links made come to about 17 per entry (the sum of the sizes of the frozen parts, about
+		 * 17 times the last), and the mutable part, whose links are the costly ones, stays a small
+		 * share of the graph.
 		 */
 		boolean wantsMerge() {
 			int frozenSize = (this.frozen != null) ? this.frozen.slots.size() : 0;
