@@ -69,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  * <p>An entry is held in few objects: its hash (a SHA-256 in hex) as four longs, its text as UTF-8
  * (in the codes' array when quantized), the bucket's namespace and partition shared, one tick for
  * its age and last hit; graphs map nodes to entries through a list and know a removed entry by a
- * flag on it. 610 bytes per int8 entry scanned, 728 in a graph (100k entries), where the float entries of before
+ * flag on it. 610 bytes per int8 entry scanned, 713 in a graph (100k entries), where the float entries of before
  * took 1,890 and 2,332 (docs/semantic.md). A scan keeps the best few as it goes.
  *
  * <p>Lucene is used through its HNSW graph builder and searcher only, with scorers of our own over
