@@ -24,10 +24,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  * caller storing an entry waits for a build (a minute and more at 100k entries). Writes made
  * during a build are applied to the new graph before it takes over.
  *
+ * <p>A graph holds most of its entries in frozen, compact links (neighbour ids at their exact
+ * size, no scores) and the entries added since its last build or merge in a small growable graph
+ * of Lucene's; past a 64th of the frozen part, the growable one is merged into a new frozen
+ * part in the background (lookups meanwhile search the frozen part, the one being merged and a
+ * fresh growable one), so that the links cost about a third of what Lucene's growable graph keeps.
+ * Builds and merges run on one background thread per index, which {@link #close()} stops.
+ *
  * <p>Bounded: at most {@code maxEntries} entries in all and {@code maxEntriesPerBucket} in one
  * bucket. Past a bound the least valuable entries go first: the least recently hit, where an entry
  * never hit counts from when it was added (so the oldest of those goes first). Evictions are
@@ -59,16 +69,17 @@ import org.jspecify.annotations.Nullable;
  * <p>An entry is held in few objects: its hash (a SHA-256 in hex) as four longs, its text as UTF-8
  * (in the codes' array when quantized), the bucket's namespace and partition shared, one tick for
  * its age and last hit; graphs map nodes to entries through a list and know a removed entry by a
- * flag on it. 610 bytes per int8 entry scanned, 993 in a graph (100k entries), where the float entries of before
+ * flag on it. 610 bytes per int8 entry scanned, 713 in a graph (100k entries), where the float entries of before
  * took 1,890 and 2,332 (docs/semantic.md). A scan keeps the best few as it goes.
  *
  * <p>Lucene is used through its HNSW graph builder and searcher only, with scorers of our own over
  * our own vector storage.
  *
  * <p>Thread-safe: lookups run concurrently; writes to one bucket are serialized, and a lookup in
- * a graph waits while an entry is added to it (about a millisecond at 100k entries).
+ * a graph waits while an entry is added to its growable part (under a millisecond) or a merged
+ * part is swapped in, never for a build or a merge.
  */
-public final class InMemorySemanticIndex implements SemanticIndex {
+public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable {
 
 	/** How vectors are held in memory. */
 	public enum Vectors {
@@ -103,6 +114,15 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	// Candidates kept while searching (efSearch), at least; only the best `count` are returned.
 	static final int SEARCH_BEAM = 64;
 
+	// A graph's mutable part is merged into its frozen part past this share of it (a 64th): every
+	// lookup walks the mutable part too, at a cost that grows with its size (MemoryReport measured a
+	// lookup at 100k entries 58% dearer in CPU with a sixteenth, 4,845 entries mutable), while merges
+	// cost background CPU only.
+	static final int MERGE_SHARE = 64;
+
+	// ...or past this many entries, whichever is more: small frozen parts are not copied at every few entries.
+	static final int MIN_MERGED = 256;
+
 	// Node levels are drawn at random: seeded, so that a bucket's graph is the same from run to run.
 	private static final long SEED = 42;
 
@@ -130,6 +150,13 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	private final AtomicLong olderTicks = new AtomicLong();
 
 	private final AtomicLong evictions = new AtomicLong();
+
+	// Run by a merge between sealing the mutable part and merging it: tests hold a merge there.
+	volatile Runnable whileMerging = () -> {
+	};
+
+	// Names the background threads of the indexes of this class loader apart.
+	private static final AtomicInteger BUILDERS = new AtomicInteger();
 
 	private final Object evicting = new Object();
 
@@ -190,16 +217,43 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				backgroundBuilder());
 	}
 
-	// One thread at most, gone when idle, so that an index dropped with its application leaves none behind.
+	// One thread at most, builds and merges alike, gone when idle, so that an index dropped with its
+	// application leaves none behind; named per index, so that one index's thread can be told apart.
 	static Executor backgroundBuilder() {
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				runnable -> {
-					Thread thread = new Thread(runnable, "llmcache-semantic-graph");
-					thread.setDaemon(true);
-					return thread;
-				});
+		OwnBuilder executor = new OwnBuilder("llmcache-semantic-graph-" + BUILDERS.incrementAndGet());
 		executor.allowCoreThreadTimeOut(true);
 		return executor;
+	}
+
+	/** The index's own background thread, as opposed to an executor it was given. */
+	private static final class OwnBuilder extends ThreadPoolExecutor {
+
+		OwnBuilder(String threadName) {
+			super(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+				Thread thread = new Thread(runnable, threadName);
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+
+	}
+
+	/**
+	 * Stops the index's own background thread, if it has one (an executor given to a constructor is
+	 * the caller's to stop): a build or merge under way gives up, and none starts any more. The index
+	 * still answers and takes entries afterwards, with the graphs it has (new entries join a graph's
+	 * mutable part, and a bucket that outgrows its scan stays scanned).
+	 */
+	@Override
+	public void close() {
+		if (this.graphBuilder instanceof OwnBuilder own) {
+			own.shutdownNow();
+		}
+	}
+
+	/** Waits for the index's own background thread to end after {@link #close()}, for tests. */
+	boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+		return !(this.graphBuilder instanceof OwnBuilder own) || own.awaitTermination(timeout, unit);
 	}
 
 	@Override
@@ -220,7 +274,7 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 
 	private void add(IndexedRequest entry, long added, boolean bulk) {
 		Bucket bucket = this.buckets.computeIfAbsent(entry.bucket(),
-				b -> new Bucket(this.approximateAbove, this.graphBuilder));
+				b -> new Bucket(this.approximateAbove, this.graphBuilder, () -> this.whileMerging.run()));
 		Origin origin = bucket.origin(entry);
 		Stored stored = (this.vectors == Vectors.INT8) ? new QuantizedEntry(origin, entry) : new FloatEntry(origin, entry);
 		stored.lastUsed = added;
@@ -646,9 +700,12 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		// The origin of the entry added last: the next is almost always of the same.
 		private volatile @Nullable Origin origin;
 
-		Bucket(int approximateAbove, Executor graphBuilder) {
+		private final Runnable whileMerging;
+
+		Bucket(int approximateAbove, Executor graphBuilder, Runnable whileMerging) {
 			this.approximateAbove = approximateAbove;
 			this.graphBuilder = graphBuilder;
+			this.whileMerging = whileMerging;
 		}
 
 		Origin origin(IndexedRequest entry) {
@@ -685,6 +742,9 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 				if (current.isWorn()) {
 					// Entries replaced again and again leave tombstones too.
 					rebuild();
+				}
+				else if (current.wantsMerge()) {
+					merge();
 				}
 			}
 			else {
@@ -773,41 +833,105 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			return removed;
 		}
 
-		/** Have a new graph of the entries built, unless one is being built. */
+		/** Have a new graph of the entries built, unless one is being built or merged. */
 		private void rebuild() {
+			schedule(this::build);
+		}
+
+		/** Have the graph's mutable part merged into its frozen part, unless a graph is being built or merged. */
+		private void merge() {
+			schedule(this::mergeParts);
+		}
+
+		/**
+		 * One task at a time per bucket (a build or a merge), on the index's builder; when it ends,
+		 * whatever was asked for meanwhile and is still due (a merge, a new graph) is asked for again,
+		 * since a request made while a task ran was dropped.
+		 */
+		private void schedule(Runnable task) {
 			if (!this.building.compareAndSet(false, true)) {
 				return;
 			}
 			try {
 				this.graphBuilder.execute(() -> {
 					try {
-						build();
+						task.run();
+					}
+					catch (java.util.concurrent.CancellationException ex) {
+						// The index was closed: the bucket goes on with the graph it has.
+						return;
 					}
 					finally {
 						this.building.set(false);
 					}
+					dueAgain();
 				});
 			}
 			catch (RuntimeException ex) {
-				// Rejected: the bucket goes on as it is, and the next write asks again.
+				// Rejected (the index is closed): the bucket goes on as it is, and the next write asks again.
 				this.building.set(false);
+			}
+		}
+
+		private synchronized void dueAgain() {
+			Graph current = this.graph;
+			if (current == null) {
+				return;
+			}
+			if (current.isWorn() || !this.pending.isEmpty()) {
+				rebuild();
+			}
+			else if (current.wantsMerge()) {
+				merge();
+			}
+		}
+
+		/**
+		 * The graph's mutable part sealed (a fresh one takes the next entries), merged with the frozen
+		 * part outside the lock (both no longer change), and swapped in under it: neither lookups nor
+		 * writes wait for the merge, only for the swap.
+		 */
+		private void mergeParts() {
+			Graph current;
+			Graph.Frozen base;
+			Graph.Mutable sealed;
+			synchronized (this) {
+				current = this.graph;
+				if (current == null || !current.wantsMerge()) {
+					return;
+				}
+				Graph.Mutable[] toMerge = new Graph.Mutable[1];
+				write(() -> toMerge[0] = current.seal());
+				base = current.frozen;
+				sealed = toMerge[0];
+			}
+			this.whileMerging.run();
+			Graph.Frozen merged = Graph.merge(base, sealed);
+			synchronized (this) {
+				// Unless the graph was dropped meanwhile (the bucket shrank): its parts go with it.
+				if (this.graph == current) {
+					write(() -> current.merged(merged));
+				}
 			}
 		}
 
 		/**
 		 * A new graph of the entries, built while lookups and writes go on as before; the writes
-		 * made meanwhile are applied to it, under the bucket's lock, before it takes over.
+		 * made meanwhile are applied to it, under the bucket's lock, before it takes over. The entries
+		 * of the build are frozen into compact links; those written at the very end go to the new
+		 * graph's mutable part.
 		 */
 		private void build() {
 			List<Stored> snapshot = List.copyOf(this.entries.values());
 			if (snapshot.isEmpty()) {
 				return;
 			}
-			Graph fresh = new Graph(snapshot.get(0).dimensions());
+			Graph.Mutable built = new Graph.Mutable();
 			// What the new graph holds, while it is built only: a graph itself keeps no map of its entries.
 			Set<Stored> linked = Collections.newSetFromMap(new IdentityHashMap<>());
+			int dimensions = snapshot.get(0).dimensions();
 			for (Stored existing : snapshot) {
-				fresh.add(existing);
+				linkInto(built, existing, dimensions);
 				linked.add(existing);
 			}
 			// Entries written during the build (a replay writes many): linked in here, not under the lock.
@@ -820,11 +944,14 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 					}
 				}
 				for (Stored current : missing) {
-					fresh.add(current);
+					linkInto(built, current, dimensions);
 					linked.add(current);
 				}
 			}
 			while (missing.size() > 100);
+			Graph fresh = new Graph(dimensions, Graph.freeze(built));
+			// The growable links of the build are garbage from here: only the frozen copy is kept.
+			built = null;
 			synchronized (this) {
 				for (Stored current : this.entries.values()) {
 					if (!linked.contains(current)) {
@@ -841,6 +968,16 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 					});
 				}
 			}
+		}
+
+		private static void linkInto(Graph.Mutable built, Stored entry, int dimensions) {
+			if (entry.dimensions() != dimensions) {
+				throw Graph.differentDimensions(dimensions, entry.dimensions());
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				throw new java.util.concurrent.CancellationException("the index was closed");
+			}
+			built.add(entry);
 		}
 
 		private void write(Runnable change) {
@@ -938,49 +1075,42 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 	}
 
 	/**
-	 * One bucket's HNSW graph: Lucene's on-heap graph, built and searched directly with scorers over
-	 * the entries themselves. One graph per bucket (not an index of segments, each with its own
-	 * graph), no stored fields and no searcher to refresh: a lookup visits one graph and maps node
-	 * numbers to entries through a list. Removed entries stay in the graph as tombstones (still
-	 * walked, never returned: an entry knows it was removed) until they outnumber the live ones; the
-	 * bucket then builds a new graph. The graph keeps no map from hashes to its nodes.
+	 * One bucket's HNSW graph, in up to three parts searched side by side: a frozen part, which
+	 * holds most entries in compact links ({@link FrozenHnswGraph}: exact-size neighbour ids, no
+	 * scores), and a small mutable part (Lucene's builder and on-heap graph) that takes the entries
+	 * added since; past a 64th of the frozen part's size the mutable part is sealed (a fresh one
+	 * takes the next entries) and merged into a new frozen part in the background, which then
+	 * replaces the old one and the sealed part at once. Lucene's on-heap links (an id list and a
+	 * score list per node and level, sized for growth) cost about 370 bytes per entry at M = 16;
+	 * frozen ones about a third of that. An entry is in exactly one part; a lookup searches each part
+	 * and keeps the best.
 	 *
-	 * <p>Not thread-safe by itself: the bucket guards it with a read-write lock.
+	 * <p>Scorers read the entries themselves; a lookup maps node numbers to entries through each
+	 * part's slots. Removed entries stay in the parts as tombstones (still walked, never returned: an
+	 * entry knows it was removed) until they outnumber the live ones; the bucket then builds a new
+	 * graph. The graph keeps no map from hashes to its nodes.
+	 *
+	 * <p>Not thread-safe by itself: the bucket guards it with a read-write lock (a lookup searches
+	 * the parts under the read lock, an entry is added and parts are swapped under the write lock).
+	 * A frozen part and a sealed one are never written and are read by a merge without a lock.
 	 */
 	private static final class Graph {
 
-		// Every node's entry, removed ones included: the graph still walks through them.
-		private final List<Stored> slots = new ArrayList<>();
-
 		private final int dimensions;
 
-		private final HnswGraphBuilder builder;
+		private @Nullable Frozen frozen;
 
-		// Nodes whose entry was removed or replaced since it was linked.
+		// Being merged into the next frozen part; searched until then.
+		private @Nullable Mutable sealed;
+
+		private Mutable mutable = new Mutable();
+
+		// Nodes whose entry was removed or replaced since it was linked, in all parts.
 		int tombstones;
 
-		private final Bits live = new Bits() {
-
-			@Override
-			public boolean get(int index) {
-				return !Graph.this.slots.get(index).removed;
-			}
-
-			@Override
-			public int length() {
-				return Graph.this.slots.size();
-			}
-
-		};
-
-		Graph(int dimensions) {
+		Graph(int dimensions, @Nullable Frozen frozen) {
 			this.dimensions = dimensions;
-			try {
-				this.builder = HnswGraphBuilder.create(new BetweenNodes(), MAX_CONN, BEAM_WIDTH, SEED);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
+			this.frozen = frozen;
 		}
 
 		static IllegalArgumentException differentDimensions(int held, int given) {
@@ -988,33 +1118,69 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 					+ "): was the model changed?");
 		}
 
+		int nodes() {
+			return ((this.frozen != null) ? this.frozen.slots.size() : 0)
+					+ ((this.sealed != null) ? this.sealed.slots.size() : 0) + this.mutable.slots.size();
+		}
+
 		/** Tombstones that outnumber the live entries (and are many): time for a new graph. */
 		boolean isWorn() {
-			return this.tombstones > this.slots.size() - this.tombstones && this.tombstones >= 1000;
+			return this.tombstones > nodes() - this.tombstones && this.tombstones >= 1000;
+		}
+
+		/**
+		 * Whether the mutable part has grown past a share of the frozen one (and no merge runs): merged
+		 * geometrically, the frozen parts grow by a 64th per merge, so that all the copies of frozen
+		 * links made come to at most about 65 per entry (the sum of the sizes of the frozen parts, up
+		 * to about 65 times the last), and the mutable part, whose links are the costly ones and which
+		 * every lookup walks, stays a small share of the graph.
+		 */
+		boolean wantsMerge() {
+			int frozenSize = (this.frozen != null) ? this.frozen.slots.size() : 0;
+			return this.sealed == null && this.mutable.slots.size() > Math.max(MIN_MERGED, frozenSize / MERGE_SHARE);
 		}
 
 		void add(Stored entry) {
 			if (entry.dimensions() != this.dimensions) {
 				throw differentDimensions(this.dimensions, entry.dimensions());
 			}
-			int ord = this.slots.size();
-			this.slots.add(entry);
-			try {
-				this.builder.addGraphNode(ord);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
+			this.mutable.add(entry);
+		}
+
+		/** The mutable part stops taking entries and is to be merged; returns it. Under the write lock. */
+		Mutable seal() {
+			Mutable toMerge = this.mutable;
+			this.sealed = toMerge;
+			this.mutable = new Mutable();
+			return toMerge;
+		}
+
+		/** A merge of the frozen part and the sealed one takes their place. Under the write lock. */
+		void merged(Frozen merged) {
+			this.frozen = merged;
+			this.sealed = null;
+			countTombstones();
 		}
 
 		void countTombstones() {
+			int count = count(this.mutable.slots);
+			if (this.frozen != null) {
+				count += count(this.frozen.slots);
+			}
+			if (this.sealed != null) {
+				count += count(this.sealed.slots);
+			}
+			this.tombstones = count;
+		}
+
+		private static int count(List<Stored> slots) {
 			int count = 0;
-			for (Stored slot : this.slots) {
+			for (Stored slot : slots) {
 				if (slot.removed) {
 					count++;
 				}
 			}
-			this.tombstones = count;
+			return count;
 		}
 
 		/** Offers the live entries nearest to a unit vector, at least minSimilarity. */
@@ -1022,24 +1188,42 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 			if (vector.length != this.dimensions) {
 				throw differentDimensions(this.dimensions, vector.length);
 			}
-			TopDocs top;
+			Stored query = null;
+			int beam = Math.max(found.capacity(), SEARCH_BEAM);
 			try {
-				Bits accept = (this.tombstones == 0) ? null : this.live;
-				top = HnswGraphSearcher
-					.search(new ToQuery(vector), Math.max(found.capacity(), SEARCH_BEAM), this.builder.getGraph(), accept,
-							Integer.MAX_VALUE)
-					.topDocs();
+				for (Part part : new Part[] { this.frozen, this.sealed, this.mutable }) {
+					if (part == null || part.slots.isEmpty()) {
+						continue;
+					}
+					if (query == null) {
+						query = query(vector, part.slots.get(0));
+					}
+					Bits accept = (this.tombstones == 0) ? null : part.live;
+					TopDocs top = part.search(new ToQuery(query, part.slots), beam, accept);
+					offer(top, part.slots, vector, minSimilarity, found);
+				}
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+
+		// The query in the entries' form (quantized too, where they are): the graph is walked with the
+		// fast similarity, and what it finds is scored again against the query as given.
+		private static Stored query(float[] vector, Stored like) {
+			IndexedRequest probe = new IndexedRequest("", "", null, "", "", vector, Long.MAX_VALUE);
+			Origin none = new Origin("", "", null);
+			return (like instanceof QuantizedEntry) ? new QuantizedEntry(none, probe) : new FloatEntry(none, probe);
+		}
+
+		private static void offer(TopDocs top, List<Stored> slots, float[] vector, double minSimilarity, TopK found) {
 			// The walk's similarity may be off by quantization: only clearly dissimilar nodes are cut.
 			float minScore = score(minSimilarity - 0.01) - 1e-6f;
 			for (ScoreDoc doc : top.scoreDocs) {
 				if (doc.score < minScore) {
 					break;
 				}
-				Stored entry = this.slots.get(doc.doc);
+				Stored entry = slots.get(doc.doc);
 				if (!entry.removed) {
 					found.offer(entry, entry.similarity(vector), minSimilarity);
 				}
@@ -1052,52 +1236,169 @@ public final class InMemorySemanticIndex implements SemanticIndex {
 		}
 
 		/**
-		 * Scores nodes against a query vector held in the entries' form (quantized too, where they
-		 * are): the graph is walked with the fast similarity, and what it finds is scored again
-		 * against the query as given.
+		 * A frozen part: the links of a mutable part that took the entries of a build, as they are
+		 * when the build ends.
 		 */
-		private final class ToQuery implements RandomVectorScorer {
+		static Frozen freeze(Mutable built) {
+			try {
+				return new Frozen(FrozenHnswGraph.copyOf(built.builder.getGraph()),
+						List.of(built.slots.toArray(new Stored[0])));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 
-			private final Stored query;
+		/**
+		 * A frozen part of the entries of both, built outside any lock from parts that no longer
+		 * change: Lucene's builder starts from the frozen links (copied into its on-heap graph, their
+		 * scores computed only where a new node's insertion needs them) and links the sealed part's
+		 * entries in. Gives up, with a {@link java.util.concurrent.CancellationException}, when its
+		 * thread is interrupted (the index is closed).
+		 */
+		static Frozen merge(@Nullable Frozen base, Mutable sealed) {
+			int old = (base != null) ? base.slots.size() : 0;
+			int total = old + sealed.slots.size();
+			Stored[] all = new Stored[total];
+			for (int i = 0; i < old; i++) {
+				all[i] = base.slots.get(i);
+			}
+			for (int i = old; i < total; i++) {
+				all[i] = sealed.slots.get(i - old);
+			}
+			List<Stored> slots = List.of(all);
+			try {
+				HnswGraphBuilder builder;
+				if (base == null) {
+					builder = HnswGraphBuilder.create(new BetweenNodes(slots), MAX_CONN, BEAM_WIDTH, SEED);
+				}
+				else {
+					int[] sameOrds = new int[old];
+					for (int i = 0; i < old; i++) {
+						sameOrds[i] = i;
+					}
+					FixedBitSet linked = new FixedBitSet(Math.max(1, total));
+					linked.set(0, old);
+					// Seeded by the size, so that each merge draws the levels of its new nodes afresh.
+					builder = InitializedHnswGraphBuilder.fromGraph(new BetweenNodes(slots), MAX_CONN, BEAM_WIDTH,
+							SEED + old, base.links.cursor(), sameOrds, linked, total);
+				}
+				for (int ord = old; ord < total; ord++) {
+					if (Thread.currentThread().isInterrupted()) {
+						throw new java.util.concurrent.CancellationException("the index was closed");
+					}
+					builder.addGraphNode(ord);
+				}
+				return new Frozen(FrozenHnswGraph.copyOf(builder.getGraph()), slots);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 
-			ToQuery(float[] query) {
-				IndexedRequest probe = new IndexedRequest("", "", null, "", "", query, Long.MAX_VALUE);
-				Origin none = new Origin("", "", null);
-				this.query = (slots.get(0) instanceof QuantizedEntry) ? new QuantizedEntry(none, probe)
-						: new FloatEntry(none, probe);
+		/** A part of the graph: its nodes' entries (by node number) and how it is walked. */
+		private abstract static class Part {
+
+			// Every node's entry, removed ones included: the graph still walks through them.
+			final List<Stored> slots;
+
+			final Bits live;
+
+			Part(List<Stored> slots) {
+				this.slots = slots;
+				this.live = new Bits() {
+
+					@Override
+					public boolean get(int index) {
+						return !slots.get(index).removed;
+					}
+
+					@Override
+					public int length() {
+						return slots.size();
+					}
+
+				};
+			}
+
+			abstract TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException;
+
+		}
+
+		/** Links frozen: searched through a cursor of its own per lookup. */
+		private static final class Frozen extends Part {
+
+			final FrozenHnswGraph links;
+
+			Frozen(FrozenHnswGraph links, List<Stored> slots) {
+				super(slots);
+				this.links = links;
 			}
 
 			@Override
+			TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException {
+				TopKnnCollector collector = new TopKnnCollector(beam, Integer.MAX_VALUE);
+				HnswGraphSearcher.search(query, collector, this.links.cursor(), accept);
+				return collector.topDocs();
+			}
+
+		}
+
+		/** Lucene's builder and on-heap graph: takes entries one by one. */
+		static final class Mutable extends Part {
+
+			final HnswGraphBuilder builder;
+
+			Mutable() {
+				super(new ArrayList<>());
+				try {
+					this.builder = HnswGraphBuilder.create(new BetweenNodes(this.slots), MAX_CONN, BEAM_WIDTH, SEED);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+
+			void add(Stored entry) {
+				int ord = this.slots.size();
+				this.slots.add(entry);
+				try {
+					this.builder.addGraphNode(ord);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+
+			@Override
+			TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException {
+				return HnswGraphSearcher.search(query, beam, this.builder.getGraph(), accept, Integer.MAX_VALUE)
+					.topDocs();
+			}
+
+		}
+
+		/** Scores nodes against a query held in the entries' form. */
+		private record ToQuery(Stored query, List<Stored> slots) implements RandomVectorScorer {
+
+			@Override
 			public float score(int node) {
-				return Graph.score(this.query.similarity(slots.get(node)));
+				return Graph.score(this.query.similarity(this.slots.get(node)));
 			}
 
 			@Override
 			public int maxOrd() {
-				return slots.size();
+				return this.slots.size();
 			}
 
 		}
 
 		/** Scores nodes against a node: what the builder links a new node by. */
-		private final class BetweenNodes implements RandomVectorScorerSupplier {
+		private record BetweenNodes(List<Stored> slots) implements RandomVectorScorerSupplier {
 
 			@Override
 			public RandomVectorScorer scorer(int ord) {
-				Stored from = slots.get(ord);
-				return new RandomVectorScorer() {
-
-					@Override
-					public float score(int node) {
-						return Graph.score(from.similarity(slots.get(node)));
-					}
-
-					@Override
-					public int maxOrd() {
-						return slots.size();
-					}
-
-				};
+				return new ToQuery(this.slots.get(ord), this.slots);
 			}
 
 			@Override

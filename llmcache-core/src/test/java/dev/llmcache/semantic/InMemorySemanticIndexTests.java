@@ -2,9 +2,11 @@ package dev.llmcache.semantic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +14,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmcache.semantic.SemanticIndex.Neighbor;
+import org.apache.lucene.util.VectorUtil;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -322,6 +329,189 @@ class InMemorySemanticIndexTests {
 		assertThat(index.contains("b", sha)).isFalse();
 		assertThat(index.contains("b", sha.toUpperCase(java.util.Locale.ROOT))).isTrue();
 		assertThat(index.size()).isEqualTo(2);
+	}
+
+	@Test
+	void aGraphMergedManyTimesFindsWhatOneLuceneGraphOfTheSameEntriesFinds() throws Exception {
+		// 100 entries frozen at first, then merged each time 256 more came: about a dozen merges.
+		InMemorySemanticIndex merged = new InMemorySemanticIndex(100, Runnable::run);
+		InMemorySemanticIndex exact = new InMemorySemanticIndex(Integer.MAX_VALUE, Runnable::run);
+		List<float[]> stored = new ArrayList<>();
+		for (int i = 0; i < 3500; i++) {
+			float[] vector = clustered(i % 30);
+			stored.add(vector);
+			merged.add(entry("b", "h" + i, vector));
+			exact.add(entry("b", "h" + i, vector));
+		}
+		// One Lucene graph of the same vectors, as the index held them before it froze its links.
+		HnswGraphBuilder builder = HnswGraphBuilder.create(new BetweenVectors(stored), InMemorySemanticIndex.MAX_CONN,
+				InMemorySemanticIndex.BEAM_WIDTH, 42);
+		for (int i = 0; i < stored.size(); i++) {
+			builder.addGraphNode(i);
+		}
+		int foundByMerged = 0;
+		int foundByOne = 0;
+		for (int q = 0; q < 400; q++) {
+			float[] query = (q % 2 == 0) ? perturb(stored.get(this.random.nextInt(stored.size())), 0.3)
+					: clustered(this.random.nextInt(30));
+			String nearest = exact.nearest("b", "", query, 1, -1).get(0).entry().hash();
+			if (merged.nearest("b", "", query, 1, -1).get(0).entry().hash().equals(nearest)) {
+				foundByMerged++;
+			}
+			int best = HnswGraphSearcher
+				.search(new BetweenVectors(stored).scorer(query), InMemorySemanticIndex.SEARCH_BEAM, builder.getGraph(),
+						null, Integer.MAX_VALUE)
+				.topDocs().scoreDocs[0].doc;
+			if (("h" + best).equals(nearest)) {
+				foundByOne++;
+			}
+		}
+		assertThat(merged.isApproximate("b")).isTrue();
+		assertThat(foundByOne).isGreaterThanOrEqualTo(390);
+		assertThat(foundByMerged).isGreaterThanOrEqualTo(foundByOne - 2);
+	}
+
+	@Test
+	void lookupsDuringAMergeSeeEveryLiveEntryAndNoRemovedOne() throws Exception {
+		ExecutorService builder = Executors.newSingleThreadExecutor();
+		CountDownLatch sealed = new CountDownLatch(1);
+		CountDownLatch mayMerge = new CountDownLatch(1);
+		try {
+			InMemorySemanticIndex index = new InMemorySemanticIndex(100, builder);
+			index.whileMerging = () -> {
+				sealed.countDown();
+				try {
+					mayMerge.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			};
+			Map<String, float[]> live = new HashMap<>();
+			Map<String, float[]> removed = new HashMap<>();
+			int next = 0;
+			// Past the threshold: a graph built in the background, all of it frozen.
+			for (; next < 101; next++) {
+				live.put("h" + next, unit());
+				index.add(entry("b", "h" + next, live.get("h" + next)));
+			}
+			builder.submit(() -> null).get(60, TimeUnit.SECONDS);
+			assertThat(index.isApproximate("b")).isTrue();
+			// 257 more in the mutable part: past 256, it is sealed and merged, and the merge held.
+			for (; next < 358; next++) {
+				live.put("h" + next, unit());
+				index.add(entry("b", "h" + next, live.get("h" + next)));
+			}
+			assertThat(sealed.await(60, TimeUnit.SECONDS)).isTrue();
+			// Meanwhile: more entries (in a fresh mutable part), removals from every part, a replacement.
+			for (; next < 420; next++) {
+				live.put("h" + next, unit());
+				index.add(entry("b", "h" + next, live.get("h" + next)));
+			}
+			for (String hash : List.of("h3", "h50", "h150", "h357", "h400")) {
+				index.remove("b", hash);
+				removed.put(hash, live.remove(hash));
+			}
+			float[] moved = unit();
+			removed.put("h200", live.get("h200"));
+			index.add(entry("b", "h200", moved));
+			live.put("h200", moved);
+			assertEveryLiveEntryFoundAndNoRemovedOne(index, live, removed);
+			mayMerge.countDown();
+			builder.submit(() -> null).get(60, TimeUnit.SECONDS);
+			assertEveryLiveEntryFoundAndNoRemovedOne(index, live, removed);
+			assertThat(index.size()).isEqualTo(live.size());
+		}
+		finally {
+			mayMerge.countDown();
+			builder.shutdownNow();
+		}
+	}
+
+	private static void assertEveryLiveEntryFoundAndNoRemovedOne(InMemorySemanticIndex index, Map<String, float[]> live,
+			Map<String, float[]> removed) {
+		for (Map.Entry<String, float[]> entry : live.entrySet()) {
+			List<Neighbor> found = index.nearest("b", "", entry.getValue(), 3, -1);
+			assertThat(found.get(0).entry().hash()).as(entry.getKey()).isEqualTo(entry.getKey());
+			assertThat(found.get(0).entry().vector()).isSameAs(entry.getValue());
+		}
+		for (Map.Entry<String, float[]> entry : removed.entrySet()) {
+			// Its own vector, and room for every entry: a removed (or replaced) version would be among them.
+			assertThat(index.nearest("b", "", entry.getValue(), 1000, -1)).hasSize(live.size())
+				.noneSatisfy(n -> assertThat(n.entry().vector()).isSameAs(entry.getValue()));
+		}
+	}
+
+	@Test
+	void closingTheIndexStopsItsBackgroundThread() throws Exception {
+		Set<Thread> before = graphThreads();
+		InMemorySemanticIndex index = InMemorySemanticIndex.bounded(100, Integer.MAX_VALUE, Integer.MAX_VALUE,
+				InMemorySemanticIndex.Vectors.INT8);
+		for (int i = 0; i < 101; i++) {
+			index.add(entry("b", "h" + i, unit()));
+		}
+		Set<Thread> own = graphThreads();
+		own.removeAll(before);
+		assertThat(own).hasSize(1).allSatisfy(thread -> assertThat(thread.isDaemon()).isTrue());
+		index.close();
+		assertThat(index.awaitClosed(60, TimeUnit.SECONDS)).isTrue();
+		for (Thread thread : own) {
+			// Terminated, as the executor reports it, a moment before its thread has returned.
+			thread.join(60_000);
+			assertThat(thread.isAlive()).isFalse();
+		}
+		// Still answers, and takes entries, without building anything any more.
+		float[] vector = unit();
+		index.add(entry("c", "c0", vector));
+		for (int i = 1; i < 200; i++) {
+			index.add(entry("c", "c" + i, unit()));
+		}
+		assertThat(index.isApproximate("c")).isFalse();
+		assertThat(index.nearest("c", "", vector, 1, -1).get(0).entry().hash()).isEqualTo("c0");
+		Set<Thread> after = graphThreads();
+		after.removeAll(before);
+		assertThat(after).isEmpty();
+	}
+
+	private static Set<Thread> graphThreads() {
+		Set<Thread> threads = new HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("llmcache-semantic-graph-") && thread.isAlive()) {
+				threads.add(thread);
+			}
+		}
+		return threads;
+	}
+
+	/** Float vectors scored as the index scores them, for a Lucene graph built beside it. */
+	private record BetweenVectors(List<float[]> vectors) implements RandomVectorScorerSupplier {
+
+		@Override
+		public RandomVectorScorer scorer(int ord) {
+			return scorer(this.vectors.get(ord));
+		}
+
+		RandomVectorScorer scorer(float[] query) {
+			return new RandomVectorScorer() {
+
+				@Override
+				public float score(int node) {
+					return (1 + VectorUtil.dotProduct(query, BetweenVectors.this.vectors.get(node))) / 2;
+				}
+
+				@Override
+				public int maxOrd() {
+					return BetweenVectors.this.vectors.size();
+				}
+
+			};
+		}
+
+		@Override
+		public RandomVectorScorerSupplier copy() {
+			return this;
+		}
+
 	}
 
 	private static IndexedRequest entry(String bucket, String hash, float[] vector) {
