@@ -48,6 +48,40 @@ class LlmCacheSemanticAutoConfigurationTests {
 	}
 
 	@Test
+	void theInProcessIndexThreadEndsWithTheContext() throws InterruptedException {
+		java.util.concurrent.atomic.AtomicReference<SemanticIndex> held = new java.util.concurrent.atomic.AtomicReference<>();
+		this.runner.withPropertyValues("llmcache.semantic.approximate-above=8").run(context -> {
+			SemanticIndex index = context.getBean(SemanticIndex.class);
+			held.set(index);
+			for (int i = 0; i < 40; i++) {
+				index.add(new IndexedRequest("bucket", "ns", null, Integer.toString(i), "text " + i,
+						new float[] { (float) Math.cos(i), (float) Math.sin(i), 0.5f }, Long.MAX_VALUE));
+			}
+			// The bucket's graph is built on the index's own thread; it exists while the context runs.
+			assertThat(graphThreadsAlive(5_000)).isTrue();
+		});
+		assertThat(held.get()).isInstanceOf(InMemorySemanticIndex.class);
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+		while (graphThreadsAlive(0) && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(graphThreadsAlive(0)).isFalse();
+	}
+
+	private static boolean graphThreadsAlive(long waitMillis) throws InterruptedException {
+		long deadline = System.nanoTime() + waitMillis * 1_000_000;
+		do {
+			if (Thread.getAllStackTraces().keySet().stream()
+				.anyMatch(t -> t.isAlive() && t.getName().startsWith("llmcache-semantic-graph-"))) {
+				return true;
+			}
+			Thread.sleep(10);
+		}
+		while (System.nanoTime() < deadline);
+		return false;
+	}
+
+	@Test
 	void anIndexInThisJvmIsSweptOfExpiredEntries() {
 		this.runner.run(context -> assertThat(context).hasSingleBean(ExpiredEntrySweeper.class));
 	}
