@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Random;
 
 import org.apache.lucene.search.TopKnnCollector;
-import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
-import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +75,7 @@ class FrozenHnswGraphTests {
 		for (int i = 0; i < size; i++) {
 			this.vectors.add(unit());
 		}
-		HnswGraphBuilder builder = HnswGraphBuilder.create(new BetweenVectors(), InMemorySemanticIndex.MAX_CONN,
+		HnswGraphBuilder builder = HnswGraphBuilder.create(new InMemorySemanticIndexTests.BetweenVectors(this.vectors), InMemorySemanticIndex.MAX_CONN,
 				InMemorySemanticIndex.BEAM_WIDTH, 42);
 		for (int i = 0; i < size; i++) {
 			builder.addGraphNode(i);
@@ -86,19 +84,7 @@ class FrozenHnswGraphTests {
 	}
 
 	private RandomVectorScorer scorer(float[] query) {
-		return new RandomVectorScorer() {
-
-			@Override
-			public float score(int node) {
-				return (1 + VectorUtil.dotProduct(query, FrozenHnswGraphTests.this.vectors.get(node))) / 2;
-			}
-
-			@Override
-			public int maxOrd() {
-				return FrozenHnswGraphTests.this.vectors.size();
-			}
-
-		};
+		return new InMemorySemanticIndexTests.BetweenVectors(this.vectors).scorer(query);
 	}
 
 	private float[] unit() {
@@ -107,20 +93,6 @@ class FrozenHnswGraphTests {
 			v[i] = (float) this.random.nextGaussian();
 		}
 		return EmbeddingCache.normalize(v);
-	}
-
-	private final class BetweenVectors implements RandomVectorScorerSupplier {
-
-		@Override
-		public RandomVectorScorer scorer(int ord) {
-			return FrozenHnswGraphTests.this.scorer(FrozenHnswGraphTests.this.vectors.get(ord));
-		}
-
-		@Override
-		public RandomVectorScorerSupplier copy() {
-			return this;
-		}
-
 	}
 
 }

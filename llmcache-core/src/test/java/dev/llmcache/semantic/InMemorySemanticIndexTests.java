@@ -484,7 +484,7 @@ class InMemorySemanticIndexTests {
 	}
 
 	/** Float vectors scored as the index scores them, for a Lucene graph built beside it. */
-	private record BetweenVectors(List<float[]> vectors) implements RandomVectorScorerSupplier {
+	record BetweenVectors(List<float[]> vectors) implements RandomVectorScorerSupplier {
 
 		@Override
 		public RandomVectorScorer scorer(int ord) {
