@@ -118,8 +118,8 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 	// A graph's tail (the entries added since its frozen part was made, scanned by every lookup) is
 	// merged into the frozen part past this share of it (a 128th): a lookup's cost grows with the
 	// tail, a merge's background CPU with how often it runs. MemoryReport at 100k entries, CPU per
-	// lookup over the code before frozen links: +27% with a 64th, +20% with a 128th, +9% with a
-	// 256th (whose graph missed one paraphrase of 500, recall@1 0.980 instead of 0.982).
+	// lookup against the code before frozen links: 0.94x with a 128th, the tail scanned as a bucket
+	// is (see BENCHMARKS.md for the shares and scans tried).
 	static final int MERGE_SHARE = 128;
 
 	// ...or past this many entries, whichever is more: small frozen parts are not copied at every few entries.
@@ -1190,20 +1190,26 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 			if (vector.length != this.dimensions) {
 				throw differentDimensions(this.dimensions, vector.length);
 			}
-			Stored query = null;
-			int beam = Math.max(found.capacity(), SEARCH_BEAM);
-			try {
-				for (Part part : new Part[] { this.frozen, this.sealed, this.mutable }) {
-					if (part == null || part.slots.isEmpty()) {
-						continue;
+			// The tails as a scanned bucket is scanned: each entry against the query as given, kept
+			// only above the threshold (no walk's candidate list to fill and score again).
+			for (Tail tail : new Tail[] { this.sealed, this.mutable }) {
+				if (tail != null) {
+					for (Stored entry : tail.slots) {
+						if (!entry.removed) {
+							found.offer(entry, entry.similarity(vector), minSimilarity);
+						}
 					}
-					if (query == null) {
-						query = query(vector, part.slots.get(0));
-					}
-					Bits accept = (this.tombstones == 0) ? null : part.live;
-					TopDocs top = part.search(new ToQuery(query, part.slots), beam, accept);
-					offer(top, part.slots, vector, minSimilarity, found);
 				}
+			}
+			Frozen part = this.frozen;
+			if (part == null || part.slots.isEmpty()) {
+				return;
+			}
+			try {
+				Stored query = query(vector, part.slots.get(0));
+				Bits accept = (this.tombstones == 0) ? null : part.live;
+				TopDocs top = part.search(new ToQuery(query, part.slots), Math.max(found.capacity(), SEARCH_BEAM), accept);
+				offer(top, part.slots, vector, minSimilarity, found);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -1298,7 +1304,7 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 			}
 		}
 
-		/** A part of the graph: its nodes' entries (by node number) and how it is walked. */
+		/** A part of the graph: its nodes' entries (by node number). */
 		private abstract static class Part {
 
 			// Every node's entry, removed ones included: the graph still walks through them.
@@ -1323,8 +1329,6 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 				};
 			}
 
-			abstract TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException;
-
 		}
 
 		/** Links frozen: searched through a cursor of its own per lookup. */
@@ -1337,7 +1341,6 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 				this.links = links;
 			}
 
-			@Override
 			TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException {
 				TopKnnCollector collector = new TopKnnCollector(beam, Integer.MAX_VALUE);
 				HnswGraphSearcher.search(query, collector, this.links.cursor(), accept);
@@ -1372,21 +1375,15 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 				}
 			}
 
-			@Override
-			TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException {
-				return HnswGraphSearcher.search(query, beam, this.builder.getGraph(), accept, Integer.MAX_VALUE)
-					.topDocs();
-			}
-
 		}
 
 		/**
 		 * The entries added since the frozen part was made, in the order they came, linked to nothing:
 		 * adding one is appending it (under the bucket's write lock, so it must be cheap: linking a
-		 * node into an HNSW graph of 100k takes milliseconds), and a lookup scans them all, which
-		 * costs less than walking a graph of them (MemoryReport at 100k entries, over the code before
-		 * frozen links: a graph of the 801 newest made a lookup 46% dearer in CPU, a scanned tail of a
-		 * 64th 27%). A merge links them.
+		 * node into an HNSW graph of 100k takes milliseconds), and a lookup scans them all as a
+		 * scanned bucket is scanned, which costs less than walking a graph of them (MemoryReport at
+		 * 100k entries, over the code before frozen links: a graph of the 801 newest made a lookup 46%
+		 * dearer in CPU). A merge links them.
 		 */
 		static final class Tail extends Part {
 
@@ -1396,17 +1393,6 @@ public final class InMemorySemanticIndex implements SemanticIndex, AutoCloseable
 
 			void add(Stored entry) {
 				this.slots.add(entry);
-			}
-
-			@Override
-			TopDocs search(RandomVectorScorer query, int beam, @Nullable Bits accept) throws IOException {
-				TopKnnCollector collector = new TopKnnCollector(beam, Integer.MAX_VALUE);
-				for (int node = 0, size = this.slots.size(); node < size; node++) {
-					if (accept == null || accept.get(node)) {
-						collector.collect(node, query.score(node));
-					}
-				}
-				return collector.topDocs();
 			}
 
 		}
