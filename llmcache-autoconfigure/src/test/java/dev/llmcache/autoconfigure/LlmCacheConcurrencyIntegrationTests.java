@@ -1,17 +1,14 @@
 package dev.llmcache.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.llmcache.LlmCacheManager;
 import dev.llmcache.control.LlmCacheControl;
+import dev.llmcache.test.Concurrently;
 import dev.llmcache.test.MockOpenAiServer;
 import dev.llmcache.test.RealParts;
 import dev.llmcache.test.RedisServerProcess;
@@ -278,37 +275,12 @@ class LlmCacheConcurrencyIntegrationTests {
 		return text.toString();
 	}
 
-	@FunctionalInterface
-	interface Task {
-
-		Object run(int index) throws Exception;
-
-	}
-
-	static List<Object> concurrently(int threads, Task task) {
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
-		CountDownLatch start = new CountDownLatch(1);
+	static List<Object> concurrently(int threads, Concurrently.Task task) {
 		try {
-			List<Future<Object>> futures = new ArrayList<>();
-			for (int i = 0; i < threads; i++) {
-				int index = i;
-				futures.add(executor.submit(() -> {
-					start.await();
-					return task.run(index);
-				}));
-			}
-			start.countDown();
-			List<Object> results = new ArrayList<>();
-			for (Future<Object> future : futures) {
-				results.add(future.get(60, TimeUnit.SECONDS));
-			}
-			return results;
+			return Concurrently.all(threads, task);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
-		}
-		finally {
-			executor.shutdownNow();
 		}
 	}
 

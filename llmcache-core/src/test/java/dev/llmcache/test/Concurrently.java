@@ -38,10 +38,34 @@ public final class Concurrently {
 	}
 
 	/**
+	 * Start {@code threads} threads at once on {@code task}, and wait for all (60 s at most each);
+	 * a task that throws fails the whole run, so a value that is a {@link Throwable} is one a task returned.
+	 * @return per thread, what the task returned
+	 * @throws IllegalStateException if a task threw, with what it threw as its cause
+	 */
+	public static List<Object> all(int threads, Task task) throws Exception {
+		List<Object> results = new ArrayList<>();
+		for (Object result : start(threads, index -> new Returned(task.run(index)), 60)) {
+			if (!(result instanceof Returned returned)) {
+				throw new IllegalStateException("a racing task failed", (Throwable) result);
+			}
+			results.add(returned.value());
+		}
+		return results;
+	}
+
+	private record Returned(Object value) {
+	}
+
+	/**
 	 * Start {@code threads} threads at once on {@code task}, and wait for all (30 s at most each).
 	 * @return per thread, what the task returned or the {@link Throwable} it threw
 	 */
 	public static List<Object> run(int threads, Task task) throws Exception {
+		return start(threads, task, 30);
+	}
+
+	private static List<Object> start(int threads, Task task, int timeoutSeconds) throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		CountDownLatch start = new CountDownLatch(1);
 		try {
@@ -61,7 +85,7 @@ public final class Concurrently {
 			start.countDown();
 			List<Object> results = new ArrayList<>();
 			for (Future<Object> future : futures) {
-				results.add(future.get(30, TimeUnit.SECONDS));
+				results.add(future.get(timeoutSeconds, TimeUnit.SECONDS));
 			}
 			return results;
 		}
